@@ -1,0 +1,5 @@
+export { configuration, configurationSchema } from './configuration'
+export { entities } from './entities'
+export { states } from './states'
+export { userTags, conversationTags, messageTags } from './tags'
+export { hitlInterface, hitlInterfacePackage } from './interfaces/hitl'

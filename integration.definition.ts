@@ -1,0 +1,34 @@
+import { IntegrationDefinition } from '@botpress/sdk'
+import {
+  configuration,
+  conversationTags,
+  entities,
+  hitlInterfacePackage,
+  messageTags,
+  states,
+  userTags,
+} from './definitions'
+
+export default new IntegrationDefinition({
+  name: 'hitl',
+  version: '0.1.0',
+  title: 'Human in the loop (any helpdesk)',
+  description:
+    'Hands conversations to human agents in any helpdesk that implements a small signed REST + webhook contract',
+  icon: 'icon.svg',
+  readme: 'hub.md',
+  configuration,
+  entities,
+  states,
+  user: { tags: userTags },
+}).extend(hitlInterfacePackage, ({ entities }) => ({
+  entities: { hitlSession: entities.hitlSession },
+  channels: {
+    hitl: {
+      title: 'Helpdesk conversation',
+      description: 'The conversation (ticket) in the helpdesk in which the end user talks with a human agent',
+      conversation: { tags: conversationTags },
+      message: { tags: messageTags },
+    },
+  },
+}))

@@ -1,0 +1,34 @@
+import { RuntimeError } from '@botpress/sdk'
+import type * as bp from '../bp'
+import { helpdeskFor } from '../helpdesk/from-context'
+import { toHistoryEntries } from './history'
+
+/** Opens the helpdesk conversation (ticket) with the history and routing fields, and the Botpress one tagged with its id. */
+export const startHitl: bp.IntegrationProps['actions']['startHitl'] = async ({ ctx, input, client, logger }) => {
+  const { config, helpdesk } = helpdeskFor(ctx, logger)
+  const { user } = await client.getUser({ id: input.userId })
+  const helpdeskUserId = user.tags.id
+  if (!helpdeskUserId) {
+    throw new RuntimeError(
+      `User ${input.userId} has no helpdesk id: create end users with this integration's createUser action before startHitl`
+    )
+  }
+  const { conversation } = await client.createConversation({ channel: 'hitl', tags: {} })
+  let ticket: { id: string }
+  try {
+    ticket = await helpdesk.createConversation({
+      botpressConversationId: conversation.id,
+      userId: helpdeskUserId,
+      botpressUserId: input.userId,
+      title: input.title,
+      description: input.description,
+      session: input.hitlSession,
+      messages: toHistoryEntries(input.messageHistory, config.historyLimit),
+    })
+  } catch (error) {
+    await client.deleteConversation({ id: conversation.id }).catch(() => undefined)
+    throw error
+  }
+  await client.updateConversation({ id: conversation.id, tags: { id: ticket.id } })
+  return { conversationId: conversation.id }
+}

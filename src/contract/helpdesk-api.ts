@@ -1,0 +1,88 @@
+import { z } from '@botpress/sdk'
+import { authorSchema, historyMessageTypes, relayedMessageTypes, typedMessageSchema } from './messages'
+
+/*
+ * The REST calls the integration makes to the helpdesk. These schemas are the contract: the integration builds
+ * its requests with them, validates the helpdesk's answers with them, and the OpenAPI document is generated from them.
+ */
+
+const helpdeskId = z.string().min(1).max(200)
+const plainText = z
+  .string()
+  .describe('Plain-text rendering of the message (a caption and URL for media, the options of a choice, ...)')
+
+export const sessionSchema = z
+  .object({
+    priority: z.enum(['low', 'normal', 'high', 'urgent']).optional().title('Priority').describe('Ticket priority'),
+    tags: z.array(z.string()).optional().title('Tags').describe('Labels to put on the ticket'),
+    queue: z.string().optional().title('Queue').describe('Queue, team or inbox that should handle the ticket'),
+    requesterName: z
+      .string()
+      .optional()
+      .title('Requester name')
+      .describe('Overrides the end user name shown on the ticket'),
+    requesterEmail: z
+      .string()
+      .optional()
+      .title('Requester email')
+      .describe('Overrides the end user email shown on the ticket'),
+    customFields: z
+      .record(z.string())
+      .optional()
+      .title('Custom fields')
+      .describe('Free custom fields, passed to the helpdesk as they are'),
+  })
+  .title('HITL session')
+  .describe('Routing fields chosen by the bot (the `hitlSession` of `startHitl`)')
+
+export const createUserRequestSchema = z.object({
+  botpressUserId: z.string().min(1).describe('Botpress id of the end user; later messages name their author by it'),
+  name: z.string().describe('Display name of the end user'),
+  email: z.string().optional().describe('Email address of the end user'),
+  pictureUrl: z.string().optional().describe('Avatar URL of the end user'),
+})
+
+export const createdResourceSchema = z.object({ id: helpdeskId.describe("The helpdesk's own id") }).passthrough()
+
+export const historyEntrySchema = z.intersection(
+  typedMessageSchema(historyMessageTypes),
+  z.object({ author: authorSchema, text: plainText })
+)
+
+export const createConversationRequestSchema = z.object({
+  botpressConversationId: z.string().min(1).describe('Botpress id of the downstream conversation'),
+  userId: helpdeskId.describe("The helpdesk's user id of the end user (from `POST /users`)"),
+  botpressUserId: z.string().min(1).describe('Botpress id of the end user'),
+  title: z.string().optional().describe('Ticket title'),
+  description: z.string().optional().describe('Ticket description'),
+  session: sessionSchema.optional(),
+  messages: z.array(historyEntrySchema).describe('The conversation so far, oldest first'),
+})
+
+export const relayedMessageSchema = typedMessageSchema(relayedMessageTypes)
+
+export const createMessageRequestSchema = z.intersection(
+  relayedMessageSchema,
+  z.object({
+    botpressMessageId: z.string().min(1).describe('Botpress id of the message'),
+    author: authorSchema,
+    text: plainText,
+    additionalData: z.string().max(500).optional().describe('Opaque data the bot attached to the message'),
+  })
+)
+
+export const createMessageResponseSchema = z
+  .object({ id: helpdeskId.optional().describe("The helpdesk's message id") })
+  .passthrough()
+
+export const closeConversationRequestSchema = z.object({
+  botpressConversationId: z.string().min(1).describe('Botpress id of the downstream conversation'),
+  reason: z.string().optional().describe('Why the session ended, when known'),
+})
+
+export type SessionFields = z.infer<typeof sessionSchema>
+export type CreateUserRequest = z.infer<typeof createUserRequestSchema>
+export type CreateConversationRequest = z.infer<typeof createConversationRequestSchema>
+export type HistoryEntry = z.infer<typeof historyEntrySchema>
+export type CreateMessageRequest = z.infer<typeof createMessageRequestSchema>
+export type CloseConversationRequest = z.infer<typeof closeConversationRequestSchema>

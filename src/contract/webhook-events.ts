@@ -1,0 +1,73 @@
+import { z } from '@botpress/sdk'
+import { relayedMessageSchema } from './helpdesk-api'
+
+/* The events a helpdesk POSTs to the integration's webhook URL, one per request. */
+
+const helpdeskId = z.string().min(1).max(200)
+
+export const agentSchema = z
+  .object({
+    id: helpdeskId.describe("The helpdesk's agent id; the same agent must always have the same id"),
+    name: z.string().optional().describe('Name shown to the end user'),
+    email: z.string().optional().describe('Email of the agent'),
+    pictureUrl: z.string().optional().describe('Avatar URL shown to the end user'),
+  })
+  .describe('The human agent')
+
+const eventBase = {
+  id: helpdeskId.optional().describe('Event id; when absent, the `webhook-id` header stands for it'),
+  conversationId: helpdeskId.describe("The helpdesk's conversation (ticket) id, as answered to `POST /conversations`"),
+}
+
+export const messageCreatedEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('message.created'),
+  agent: agentSchema,
+  message: z
+    .intersection(z.object({ id: helpdeskId.describe("The helpdesk's message id") }), relayedMessageSchema)
+    .describe('The agent message; `payload` is the Botpress payload of `type`'),
+})
+
+export const agentAssignedEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('agent.assigned'),
+  agent: agentSchema,
+})
+
+export const conversationClosedEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('conversation.closed'),
+  reason: z.string().optional().describe('Why the conversation was closed'),
+})
+
+export const webhookEventSchema = z.discriminatedUnion('type', [
+  messageCreatedEventSchema,
+  agentAssignedEventSchema,
+  conversationClosedEventSchema,
+])
+
+export const webhookEventTypes = ['message.created', 'agent.assigned', 'conversation.closed'] as const
+
+export const webhookOkAnswerSchema = z.object({
+  ok: z.literal(true),
+  duplicate: z.literal(true).optional().describe('Present when the event had already been processed'),
+})
+
+export const webhookErrorAnswerSchema = z.object({
+  error: z.object({
+    code: z.string().describe('Machine-readable error code'),
+    message: z.string().describe('What went wrong and how to fix it'),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('The fields that failed validation'),
+  }),
+})
+
+export type Agent = z.infer<typeof agentSchema>
+export type WebhookEvent = z.infer<typeof webhookEventSchema>
+export type MessageCreatedEvent = z.infer<typeof messageCreatedEventSchema>
+export type AgentAssignedEvent = z.infer<typeof agentAssignedEventSchema>
+export type ConversationClosedEvent = z.infer<typeof conversationClosedEventSchema>
+export type WebhookOkAnswer = z.infer<typeof webhookOkAnswerSchema>
+export type WebhookErrorAnswer = z.infer<typeof webhookErrorAnswerSchema>

@@ -1,0 +1,91 @@
+import axios, { isAxiosError, type AxiosError, type AxiosInstance } from 'axios'
+import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
+import { signRequest } from './sign'
+
+/** Retries stay inside `budgetMs`, which leaves room in the Botpress action time limit for the rest of an action. */
+export type RetryPolicy = { retries: number; baseDelayMs: number; budgetMs: number }
+export const defaultRetryPolicy: RetryPolicy = { retries: 4, baseDelayMs: 250, budgetMs: 25_000 }
+
+export type HttpOptions = {
+  baseUrl: string
+  apiToken?: string
+  webhookSecret: string
+  timeoutMs: number
+  retry?: RetryPolicy
+  onRetry?: (info: { call: string; attempt: number; reason: string }) => void
+}
+
+type CallState = { name: string; startedAt: number; webhookId: string }
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    helpdeskCall?: CallState
+  }
+}
+
+const MAX_JITTER = 1.2 // exponentialDelay adds up to 20%
+
+const isRetryable = (error: AxiosError): boolean => {
+  if (error.code === 'ERR_CANCELED') return false
+  const status = error.response?.status
+  if (status === undefined) return true // network error or timeout
+  return status === 408 || status === 429 || status >= 500
+}
+
+export const attemptsOf = (error: unknown): number => {
+  if (!isAxiosError(error)) return 1
+  const state = (error.config as { 'axios-retry'?: { retryCount?: number } } | undefined)?.['axios-retry']
+  return (state?.retryCount ?? 0) + 1
+}
+
+/**
+ * An axios instance that signs every attempt (Standard Webhooks, same `webhook-id` on every retry), sends the bearer
+ * token, bounds each attempt by the timeout and the whole call by the retry budget.
+ */
+export const createHttp = (options: HttpOptions): AxiosInstance => {
+  const policy = options.retry ?? defaultRetryPolicy
+  const instance = axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ''),
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': 'botpress-hitl-integration',
+      ...(options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}),
+    },
+    maxRedirects: 0,
+    maxContentLength: 1024 * 1024,
+    responseType: 'json',
+    transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+  })
+
+  instance.interceptors.request.use((config) => {
+    const call = config.helpdeskCall
+    if (!call) throw new Error('helpdesk request without call state')
+    const remaining = policy.budgetMs - (Date.now() - call.startedAt)
+    config.timeout = Math.max(1, Math.min(options.timeoutMs, remaining))
+    const body = typeof config.data === 'string' ? config.data : ''
+    for (const [name, value] of Object.entries(signRequest(options.webhookSecret, call.webhookId, body))) {
+      config.headers.set(name, value)
+    }
+    return config
+  })
+
+  axiosRetry(instance, {
+    retries: policy.retries,
+    shouldResetTimeout: true,
+    retryCondition: (error) => {
+      if (!isRetryable(error)) return false
+      const call = error.config?.helpdeskCall
+      if (!call) return false
+      const nextRetry = attemptsOf(error)
+      const wait = Math.max(policy.baseDelayMs * 2 ** nextRetry * MAX_JITTER, retryAfter(error))
+      return Date.now() - call.startedAt + wait < policy.budgetMs
+    },
+    retryDelay: (retryCount, error) => exponentialDelay(retryCount, error, policy.baseDelayMs),
+    onRetry: (retryCount, error) => {
+      const reason = error.response ? `answered ${error.response.status}` : `failed (${error.code ?? error.message})`
+      options.onRetry?.({ call: error.config?.helpdeskCall?.name ?? '', attempt: retryCount + 1, reason })
+    },
+  })
+  return instance
+}
