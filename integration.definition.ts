@@ -23,6 +23,16 @@ export default new IntegrationDefinition({
   user: { tags: userTags },
 }).extend(hitlInterfacePackage, ({ entities }) => ({
   entities: { hitlSession: entities.hitlSession },
+  events: {
+    hitlAssigned: {
+      title: 'Human agent assigned',
+      description: 'A human agent of the helpdesk took the conversation',
+    },
+    hitlStopped: {
+      title: 'HITL session stopped',
+      description: 'The helpdesk closed the conversation; the bot takes over again',
+    },
+  },
   channels: {
     hitl: {
       title: 'Helpdesk conversation',

@@ -1,37 +1,21 @@
 import { z, type IntegrationDefinitionProps } from '@botpress/sdk'
-import { Webhook } from 'standardwebhooks'
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+/*
+ * Formats are plain regular expressions (not refinements) so that the schema converts to JSON Schema for the
+ * Dev Console; src/config.ts checks the same values once more at run time.
+ */
 
-/** `https://` anywhere; plain `http://` only to this machine, for local development. */
-export const isAllowedHelpdeskUrl = (value: string): boolean => {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return false
-  }
-  if (url.username || url.password || url.search || url.hash) return false
-  if (url.protocol === 'https:') return true
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)
-}
+/** `https://` anywhere; plain `http://` only to this machine, for local development. No credentials, query or hash. */
+export const HELPDESK_URL_PATTERN =
+  /^(?:https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?|http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?)(?:\/[^?#\s]*)?$/
 
-const MIN_SECRET_BYTES = 24
-
-/** A Standard Webhooks secret: `whsec_` followed by the base64 of at least 24 random bytes. */
-export const isWebhookSecret = (value: string): boolean => {
-  if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value)) return false
-  try {
-    return Buffer.from(value.slice('whsec_'.length), 'base64').length >= MIN_SECRET_BYTES && !!new Webhook(value)
-  } catch {
-    return false
-  }
-}
+/** A Standard Webhooks secret: `whsec_` and the base64 of at least 24 bytes (32 characters). */
+export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/
 
 export const configurationSchema = z.object({
   helpdeskUrl: z
     .string()
-    .refine(isAllowedHelpdeskUrl, {
+    .regex(HELPDESK_URL_PATTERN, {
       message:
         'must be an https:// URL with no query or credentials in it (http:// is only allowed to localhost, 127.0.0.1 or [::1])',
     })
@@ -47,10 +31,10 @@ export const configurationSchema = z.object({
     .describe('Optional token the helpdesk expects; sent on every call as `Authorization: Bearer <token>`'),
   webhookSecret: z
     .string()
-    .secret()
-    .refine(isWebhookSecret, {
+    .regex(WEBHOOK_SECRET_PATTERN, {
       message: 'must be a Standard Webhooks secret: "whsec_" followed by the base64 of at least 24 random bytes',
     })
+    .secret()
     .title('Webhook signing secret')
     .describe(
       'Shared secret in Standard Webhooks form (whsec_...). Signs every call to the helpdesk and verifies every webhook it sends; set the same value in the helpdesk'

@@ -1,12 +1,26 @@
 import { RuntimeError, z } from '@botpress/sdk'
+import { Webhook } from 'standardwebhooks'
 import { configurationSchema } from '../definitions/configuration'
 import { formatIssues } from './validation-issues'
 
 export type Config = z.infer<typeof configurationSchema>
 
 /** Validates the configuration Botpress hands over; the error names each bad field and what it must be. */
+const runtimeSchema = configurationSchema.superRefine((config, ctx) => {
+  try {
+    new URL(config.helpdeskUrl)
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['helpdeskUrl'], message: 'is not a valid URL' })
+  }
+  try {
+    new Webhook(config.webhookSecret)
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['webhookSecret'], message: 'is not valid base64 after "whsec_"' })
+  }
+})
+
 export const parseConfiguration = (raw: unknown): Config => {
-  const result = configurationSchema.safeParse(raw)
+  const result = runtimeSchema.safeParse(raw)
   if (result.success) return result.data
   const fields = formatIssues(result.error.issues)
     .map((issue) => `${issue.path}: ${issue.message}`)

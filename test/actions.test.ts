@@ -1,0 +1,214 @@
+import { Client } from '@botpress/client'
+import { describe, expect, it } from 'vitest'
+import { botOf, useWorld } from './harness/botpress'
+import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
+import { BOT_ID, runAction, TEST_SECRET, TEST_TOKEN, testConfig } from './harness/integration'
+
+const world = useWorld()
+const client = () => new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl' })
+
+const seedEndUser = async (helpdeskId = 'hd_user_1') => {
+  const { user } = await client().createUser({ name: 'Ada', tags: { id: helpdeskId } })
+  world.api.resetCalls()
+  return user
+}
+
+const seedConversation = async (tags: Record<string, string> = { id: 'hd_conv_1' }) => {
+  const { conversation } = await client().createConversation({ channel: 'hitl', tags })
+  world.api.resetCalls()
+  return conversation
+}
+
+const historyOfEveryType = [
+  { source: { type: 'bot' }, type: 'text', payload: { text: 'Hi, how can I help?' } },
+  { source: { type: 'user', userId: 'user_end' }, type: 'text', payload: { text: 'My order is late' } },
+  { source: { type: 'bot' }, type: 'markdown', payload: { markdown: '**Order** 42' } },
+  { source: { type: 'user', userId: 'user_end' }, type: 'image', payload: { imageUrl: 'https://x.test/a.png', title: 'Receipt' } },
+  { source: { type: 'user', userId: 'user_end' }, type: 'audio', payload: { audioUrl: 'https://x.test/a.mp3' } },
+  { source: { type: 'user', userId: 'user_end' }, type: 'video', payload: { videoUrl: 'https://x.test/a.mp4' } },
+  { source: { type: 'user', userId: 'user_end' }, type: 'file', payload: { fileUrl: 'https://x.test/a.pdf', title: 'Invoice' } },
+  { source: { type: 'user', userId: 'user_end' }, type: 'location', payload: { latitude: 45.5, longitude: -73.6, address: 'Montreal' } },
+  {
+    source: { type: 'bot' },
+    type: 'card',
+    payload: { title: 'Order 42', subtitle: 'Shipped', actions: [{ action: 'postback', label: 'Track', value: 'track' }] },
+  },
+  {
+    source: { type: 'bot' },
+    type: 'carousel',
+    payload: { items: [{ title: 'Plan A', actions: [] }, { title: 'Plan B', actions: [] }] },
+  },
+  { source: { type: 'bot' }, type: 'choice', payload: { text: 'Pick one', options: [{ label: 'Yes', value: 'y' }, { label: 'No', value: 'n' }] } },
+  { source: { type: 'bot' }, type: 'dropdown', payload: { text: 'Country', options: [{ label: 'Canada', value: 'ca' }] } },
+  {
+    source: { type: 'bot' },
+    type: 'bloc',
+    payload: { items: [{ type: 'text', payload: { text: 'Here:' } }, { type: 'image', payload: { imageUrl: 'https://x.test/b.png' } }] },
+  },
+]
+
+describe('createUser', () => {
+  it('creates the helpdesk user and a Botpress user with name, picture and email, tagged with the helpdesk id', async () => {
+    const calls = expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_9' }])
+    const result = await runAction<{ userId: string }>('createUser', {
+      name: 'Ada Lovelace',
+      pictureUrl: 'https://x.test/ada.png',
+      email: 'ada@example.com',
+    })
+    expect(result.status).toBe(200)
+    const user = botOf(world.api).users.find((u) => u.id === result.output?.userId)
+    expect(user).toMatchObject({
+      name: 'Ada Lovelace',
+      pictureUrl: 'https://x.test/ada.png',
+      tags: { id: 'hd_user_9', email: 'ada@example.com' },
+    })
+    expect(calls).toHaveLength(1)
+    assertSigned(calls[0]!)
+    expect(calls[0]!.body).toEqual({
+      botpressUserId: user!.id,
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      pictureUrl: 'https://x.test/ada.png',
+    })
+    expect(calls[0]!.headers['webhook-id']).toBe(`user-${user!.id}`)
+  })
+
+  it('fails with the call, the status and the helpdesk message, and leaves no Botpress user behind', async () => {
+    expectHelpdeskCall('POST', '/users', [422, { error: { message: 'email is not allowed here' } }])
+    const result = await runAction('createUser', { name: 'Ada', email: 'ada@example.com' })
+    expect(result.status).toBeGreaterThanOrEqual(400)
+    expect(result.error).toContain('POST /users')
+    expect(result.error).toContain('422')
+    expect(result.error).toContain('email is not allowed here')
+    expect(botOf(world.api).users).toHaveLength(0)
+  })
+
+  it('refuses a helpdesk answer without an id', async () => {
+    expectHelpdeskCall('POST', '/users', [200, { ok: true }])
+    const result = await runAction('createUser', { name: 'Ada' })
+    expect(result.error).toMatch(/POST \/users answered with an unexpected body.*id/)
+  })
+})
+
+describe('startHitl', () => {
+  it('opens the ticket with title, description, session fields and the whole history, each entry with its text', async () => {
+    const user = await seedEndUser()
+    const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_7' }])
+    const session = {
+      priority: 'urgent',
+      tags: ['billing'],
+      queue: 'tier-2',
+      requesterName: 'Ada L.',
+      requesterEmail: 'ada@corp.test',
+      customFields: { orderId: '42' },
+    }
+    const result = await runAction<{ conversationId: string }>('startHitl', {
+      userId: user.id,
+      title: 'Late order',
+      description: 'Order 42 has not arrived',
+      hitlSession: session,
+      messageHistory: historyOfEveryType,
+    })
+    expect(result.status).toBe(200)
+    const conversation = botOf(world.api).conversations.find((c) => c.id === result.output?.conversationId)
+    expect(conversation).toMatchObject({ channel: 'hitl', tags: { id: 'hd_conv_7' } })
+
+    assertSigned(calls[0]!)
+    const body = calls[0]!.body as { messages: Array<{ type: string; author: unknown; text: string }> }
+    expect(body).toMatchObject({
+      botpressConversationId: conversation!.id,
+      userId: 'hd_user_1',
+      botpressUserId: user.id,
+      title: 'Late order',
+      description: 'Order 42 has not arrived',
+      session,
+    })
+    expect(body.messages.map((m) => m.type)).toEqual(historyOfEveryType.map((m) => m.type))
+    expect(body.messages[0]!.author).toEqual({ type: 'bot' })
+    expect(body.messages[1]!.author).toEqual({ type: 'user', botpressUserId: 'user_end' })
+    expect(body.messages.map((m) => m.text)).toEqual([
+      'Hi, how can I help?',
+      'My order is late',
+      '**Order** 42',
+      'Receipt (image: https://x.test/a.png)',
+      'audio: https://x.test/a.mp3',
+      'video: https://x.test/a.mp4',
+      'Invoice (file: https://x.test/a.pdf)',
+      'Montreal\nlocation: 45.5, -73.6',
+      'Order 42\nShipped\nOptions: Track',
+      'Plan A\n\nPlan B',
+      'Pick one\nOptions: Yes | No',
+      'Country\nOptions: Canada',
+      'Here:\nimage: https://x.test/b.png',
+    ])
+  })
+
+  it('forwards only the latest historyLimit messages', async () => {
+    const user = await seedEndUser()
+    const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_8' }])
+    await runAction('startHitl', { userId: user.id, messageHistory: historyOfEveryType }, { ...testConfig, historyLimit: 2 })
+    const body = calls[0]!.body as { messages: Array<{ type: string }> }
+    expect(body.messages.map((m) => m.type)).toEqual(['dropdown', 'bloc'])
+  })
+
+  it('refuses a user that createUser did not make, without calling the helpdesk', async () => {
+    const { user } = await client().createUser({ name: 'Stranger', tags: {} })
+    const result = await runAction('startHitl', { userId: user.id, messageHistory: [] })
+    expect(result.error).toMatch(/no helpdesk id.*createUser/)
+    expect(botOf(world.api).conversations).toHaveLength(0)
+  })
+
+  it('removes the Botpress conversation when the helpdesk refuses the ticket', async () => {
+    const user = await seedEndUser()
+    expectHelpdeskCall('POST', '/conversations', [400, { message: 'queue tier-9 does not exist' }])
+    const result = await runAction('startHitl', { userId: user.id, messageHistory: [], hitlSession: { queue: 'tier-9' } })
+    expect(result.error).toContain('POST /conversations failed with 400')
+    expect(result.error).toContain('queue tier-9 does not exist')
+    expect(botOf(world.api).conversations).toHaveLength(0)
+  })
+})
+
+describe('stopHitl', () => {
+  it('closes the helpdesk conversation and marks the Botpress one closed', async () => {
+    const conversation = await seedConversation()
+    const calls = expectHelpdeskCall('POST', '/conversations/hd_conv_1/close', [200, { ok: true }])
+    const result = await runAction('stopHitl', { conversationId: conversation.id })
+    expect(result).toEqual({ status: 200, output: {} })
+    assertSigned(calls[0]!)
+    expect(calls[0]!.body).toEqual({ botpressConversationId: conversation.id })
+    expect(calls[0]!.headers['webhook-id']).toBe(`close-${conversation.id}`)
+    expect(botOf(world.api).conversations[0]!.tags.closed).toBe('true')
+  })
+
+  it.each([404, 409])('treats %i (already closed) as success', async (status) => {
+    const conversation = await seedConversation()
+    expectHelpdeskCall('POST', '/conversations/hd_conv_1/close', [status, { error: { message: 'already closed' } }])
+    const result = await runAction('stopHitl', { conversationId: conversation.id })
+    expect(result.status).toBe(200)
+    expect(botOf(world.api).conversations[0]!.tags.closed).toBe('true')
+  })
+
+  it('does not call the helpdesk again for a conversation already closed', async () => {
+    const conversation = await seedConversation({ id: 'hd_conv_1', closed: 'true' })
+    const result = await runAction('stopHitl', { conversationId: conversation.id })
+    expect(result.status).toBe(200)
+  })
+
+  it('fails on another refusal, naming the call and the status', async () => {
+    const conversation = await seedConversation()
+    expectHelpdeskCall('POST', '/conversations/hd_conv_1/close', [403, { message: 'agents only' }])
+    const result = await runAction('stopHitl', { conversationId: conversation.id })
+    expect(result.error).toContain('POST /conversations/hd_conv_1/close failed with 403')
+    expect(botOf(world.api).conversations[0]!.tags.closed).toBeUndefined()
+  })
+})
+
+describe('errors', () => {
+  it('never contain the token or the secret, even when the helpdesk echoes them', async () => {
+    expectHelpdeskCall('POST', '/users', [401, { message: `bad token ${TEST_TOKEN} for secret ${TEST_SECRET}` }])
+    const result = await runAction('createUser', { name: 'Ada' })
+    expect(result.error).toContain('401')
+    expect(result.error).not.toContain(TEST_TOKEN)
+    expect(result.error).not.toContain(TEST_SECRET.slice('whsec_'.length))
+  })
+})
