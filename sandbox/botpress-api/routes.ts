@@ -113,10 +113,12 @@ function listOptions(query: ParsedQuery): ListOptions {
 
 const meta = (nextToken: string | undefined): { nextToken?: string } => (nextToken === undefined ? {} : { nextToken })
 
+const isStateType = (value: string): value is StateType => STATE_TYPES.some((t) => t === value)
+
 function stateKey(ctx: RouteContext): StateKey {
   const type = param(ctx, 'type')
-  if (!(STATE_TYPES as readonly string[]).includes(type)) throw invalidPayload(`Invalid state type "${type}"`)
-  return { type: type as StateType, id: param(ctx, 'id'), name: param(ctx, 'name') }
+  if (!isStateType(type)) throw invalidPayload(`Invalid state type "${type}"`)
+  return { type, id: param(ctx, 'id'), name: param(ctx, 'name') }
 }
 
 function userInput(body: JsonObject, prefix = ''): GetOrCreateUserInput {

@@ -3,7 +3,6 @@
  * (recorded calls, fault injection, creation listeners).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { ApiError, errorTypeForStatus, generateErrorId } from './errors'
 import { matchRoute, type Operation, type RouteContext } from './routes'
 import { createStoreView, MemoryStore, type StoreView } from './store'
@@ -37,6 +36,12 @@ export interface BotpressApiOptions {
   onEvent?: EventListener
   /** diagnostics (unimplemented routes, listener failures); default `console.warn` */
   log?: (line: string) => void
+  /**
+   * Artificial latency (ms) added after a request is read and before it is served, to simulate
+   * the network and to make concurrent requests really overlap in tests. The operation itself still
+   * runs atomically after the delay. Default 0.
+   */
+  latencyMs?: number | (() => number)
   /** max request body in bytes (default 10 MiB), above it the API answers PayloadTooLarge */
   maxBodyBytes?: number
 }
@@ -219,6 +224,9 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
         throw new ApiError('MethodNotFound', `The in-memory Botpress API does not implement ${method} ${url.pathname}${detail}`)
       }
 
+      const latency = typeof options.latencyMs === 'function' ? options.latencyMs() : (options.latencyMs ?? 0)
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency))
+
       // everything below runs synchronously: no await between a lookup and the insert that follows it
       const fault = takeFault(match.route.operation)
       if (fault) {
@@ -292,7 +300,8 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
       resolve()
     })
   })
-  const address = server.address() as AddressInfo
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('botpress-api: expected a TCP address')
   const host = options.host ?? '127.0.0.1'
   const urlHost = host.includes(':') ? `[${host}]` : host
 
