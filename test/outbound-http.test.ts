@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { useWorld } from './harness/botpress'
+import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
+import nock from 'nock'
+import { HELPDESK, relayMessage, testConfig } from './harness/integration'
+import { refusedUrl, startLoopback } from './harness/loopback'
+
+useWorld()
+const conversation = { id: 'conv_downstream', tags: { id: 'hd_conv_1' } }
+const PATH = '/conversations/hd_conv_1/messages'
+const send = (configuration = testConfig) =>
+  relayMessage({ type: 'text', payload: { text: 'hello' }, conversation, messageId: 'msg_retry', configuration })
+
+describe('outbound calls: retries with backoff, same webhook-id, clear failures', () => {
+  it.each([500, 502, 503, 504, 408])('retries a %i and succeeds, signing each attempt with the same webhook-id', async (status) => {
+    const calls = expectHelpdeskCall('POST', PATH, [status, { message: 'busy' }], [status], [201, { id: 'm1' }])
+    const res = await send()
+    expect(res.status ?? 200).toBe(200)
+    expect(calls).toHaveLength(3)
+    for (const call of calls) assertSigned(call)
+    expect(new Set(calls.map((c) => c.headers['webhook-id']))).toEqual(new Set(['message-msg_retry']))
+    expect(new Set(calls.map((c) => c.raw)).size).toBe(1)
+  })
+
+  it('retries a connection reset', async () => {
+    const helpdesk = await startLoopback((req, res, attempt) => {
+      if (attempt === 1) return req.socket.destroy()
+      res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"m1"}')
+    })
+    const res = await send({ ...testConfig, helpdeskUrl: helpdesk.url })
+    await helpdesk.close()
+    expect(res.status ?? 200).toBe(200)
+    expect(helpdesk.attempts()).toBe(2)
+  })
+
+  it('retries a refused connection, then reports that it could not reach the helpdesk', async () => {
+    const started = Date.now()
+    const res = await send({ ...testConfig, helpdeskUrl: await refusedUrl() })
+    expect(res.body).toContain('could not reach the helpdesk (ECONNREFUSED) (after 5 attempts)')
+    expect(Date.now() - started).toBeGreaterThan(1000)
+  })
+
+  it('waits as long as Retry-After asks on a 429', async () => {
+    const calls = expectHelpdeskCall('POST', PATH, [429, { message: 'slow down' }, { 'retry-after': '1' }], [200])
+    const started = Date.now()
+    await send()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950)
+    expect(calls).toHaveLength(2)
+  })
+
+  it('does not retry when Retry-After is beyond the budget, and says so', async () => {
+    expectHelpdeskCall('POST', PATH, [429, { message: 'quota exhausted' }, { 'retry-after': '120' }])
+    const started = Date.now()
+    const res = await send()
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(res.body).toContain('failed with 429')
+    expect(res.body).toContain('quota exhausted')
+    expect(res.body).toContain('after 1 attempt')
+  })
+
+  it.each([400, 401, 403, 404, 422])('does not retry a %i', async (status) => {
+    const calls = expectHelpdeskCall('POST', PATH, [status, { error: { message: 'nope' } }])
+    const res = await send()
+    expect(calls).toHaveLength(1)
+    expect(res.body).toContain(`POST ${PATH} failed with ${status}`)
+  })
+
+  it('gives up after 5 attempts and reports how many were made', async () => {
+    const calls = expectHelpdeskCall('POST', PATH, ...Array.from({ length: 5 }, () => [503, { message: 'down for maintenance' }] as [number, unknown]))
+    const res = await send()
+    expect(calls).toHaveLength(5)
+    expect(res.body).toContain('failed with 503')
+    expect(res.body).toContain('down for maintenance')
+    expect(res.body).toContain('after 5 attempts')
+  })
+
+  it('times out a call that hangs and retries it', async () => {
+    nock(HELPDESK).post(`/api${PATH}`).delay(1500).reply(200)
+    const calls = expectHelpdeskCall('POST', PATH, [200])
+    const res = await send({ ...testConfig, requestTimeoutMs: 1000 })
+    expect(res.status ?? 200).toBe(200)
+    expect(calls).toHaveLength(1)
+  })
+
+  it('reports a timeout when every attempt hangs', async () => {
+    const scope = nock(HELPDESK).post(`/api${PATH}`).times(5).delay(1300).reply(200)
+    const res = await send({ ...testConfig, requestTimeoutMs: 1000 })
+    expect(res.body).toMatch(/timed out after \d+ ms/)
+    scope.persist(false)
+    nock.cleanAll()
+  }, 15_000)
+})
