@@ -1,16 +1,16 @@
 import nock from 'nock'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
-import { startBotpressApi, type BotpressApiServer } from '../../sandbox/botpress-api'
+import { startBotpressApi, type BotpressApiOptions, type BotpressApiServer } from '../../sandbox/botpress-api'
 import { BOT_ID } from './integration'
 
 /**
  * A loopback Botpress API at BP_API_URL (fresh for every test) and nock for the helpdesk, which must have answered
  * every interceptor a test set up.
  */
-export const useWorld = () => {
+export const useWorld = (options: BotpressApiOptions = {}) => {
   const world = {} as { api: BotpressApiServer }
   beforeAll(async () => {
-    world.api = await startBotpressApi({ log: () => {} })
+    world.api = await startBotpressApi({ log: () => {}, ...options })
     process.env.BP_API_URL = world.api.url
     nock.disableNetConnect()
     nock.enableNetConnect(/127\.0\.0\.1|localhost/)
