@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ChatSessionView } from '../../sandbox/plugin/hitl-plugin'
+import { startSandbox, type Sandbox } from '../../sandbox/start-sandbox'
+
+/* A whole handoff over real HTTP on loopback: the chat API, the integration's SDK server, the reference helpdesk. */
+
+let sandbox: Sandbox
+const hops: string[] = []
+
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    port: 0,
+    integrationPort: 0,
+    helpdeskPort: 0,
+    botpressApiPort: 0,
+    hop: (hop, detail) => hops.push(`${hop} ${detail}`),
+  })
+})
+afterAll(() => sandbox?.close())
+
+const chatBase = () => sandbox.chatUrl.replace(/\/chat$/, '')
+const say = async (session: string, body: Record<string, unknown>): Promise<ChatSessionView> => {
+  const res = await fetch(`${chatBase()}/chat/api/sessions/${session}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  expect(res.status).toBe(200)
+  return (await res.json()) as ChatSessionView
+}
+const transcript = async (session: string) =>
+  (await (await fetch(`${chatBase()}/chat/api/sessions/${session}`)).json()) as ChatSessionView
+
+const consoleBase = () => sandbox.agentConsoleUrl!.replace(/\/agent$/, '')
+type TicketSummary = { id: string; status: string; title: string }
+type TicketDetail = {
+  id: string
+  status: string
+  session?: Record<string, unknown>
+  history: Array<{ type: string; text: string; author: { type: string } }>
+  messages: Array<{ type: string; text: string; payload: Record<string, unknown>; origin: string }>
+}
+const agentApi = async <T>(path: string, body?: unknown): Promise<T> => {
+  const res = await fetch(`${consoleBase()}/agent${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  expect(res.status).toBeLessThan(300)
+  return (await res.json()) as T
+}
+const ticketOf = async (title: string) => {
+  const { tickets } = await agentApi<{ tickets: TicketSummary[] }>('/tickets')
+  const summary = tickets.find((t) => t.title === title)
+  expect(summary).toBeDefined()
+  return (await agentApi<{ ticket: TicketDetail }>(`/tickets/${summary!.id}`)).ticket
+}
+
+const eventually = async <T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> => {
+  const deadline = Date.now() + 5000
+  for (;;) {
+    const value = await probe()
+    if (ok(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 800)}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+const agent = { id: 'agent_grace', name: 'Grace Hopper' }
+
+describe('sandbox end to end', () => {
+  it('runs a whole session closed by the agent: history, every message type both ways, assignment', async () => {
+    const s = 'session_one_123'
+    await say(s, { text: 'My parcel never arrived' })
+    const waiting = await say(s, { text: '/human' })
+    expect(waiting.status).toBe('waiting')
+
+    const ticket = await ticketOf(`Sandbox chat ${s.slice(0, 6)}`)
+    expect(ticket.status).toBe('open')
+    expect(ticket.session).toMatchObject({ priority: 'normal', tags: ['sandbox'] })
+    expect(ticket.history.map((h) => h.text)).toEqual([
+      'Hi! I am the sandbox bot. Type /human (or press "Talk to a human") to reach an agent.',
+      'My parcel never arrived',
+      'You said "My parcel never arrived". Type /human to talk to a human agent.',
+    ])
+    expect(ticket.history.map((h) => h.author.type)).toEqual(['bot', 'user', 'bot'])
+
+    const endUserMessages = [
+      { type: 'text', payload: { text: 'Order 42' } },
+      { type: 'image', payload: { imageUrl: 'https://img.test/label.png' } },
+      { type: 'audio', payload: { audioUrl: 'https://img.test/note.mp3' } },
+      { type: 'video', payload: { videoUrl: 'https://img.test/box.mp4' } },
+      { type: 'file', payload: { fileUrl: 'https://img.test/receipt.pdf', title: 'Receipt' } },
+      { type: 'bloc', payload: { items: [{ type: 'text', payload: { text: 'Both:' } }, { type: 'image', payload: { imageUrl: 'https://img.test/2.png' } }] } },
+    ]
+    for (const message of endUserMessages) await say(s, message)
+    const relayed = await eventually(
+      () => ticketOf(`Sandbox chat ${s.slice(0, 6)}`),
+      (t) => t.messages.filter((m) => m.origin === 'integration').length === endUserMessages.length,
+      'the end-user messages in the helpdesk'
+    )
+    expect(relayed.messages.filter((m) => m.origin === 'integration').map((m) => m.type)).toEqual(
+      endUserMessages.map((m) => m.type)
+    )
+    expect(relayed.messages.find((m) => m.type === 'file')?.text).toBe('Receipt (file: https://img.test/receipt.pdf)')
+
+    await agentApi(`/tickets/${ticket.id}/assign`, { agent })
+    await eventually(() => transcript(s), (t) => t.status === 'agent', 'the assignment in the chat')
+    const agentMessages = [
+      { type: 'text', payload: { text: 'Hi, I am Grace. Let me check.' } },
+      { type: 'image', payload: { imageUrl: 'https://img.test/map.png', title: 'Where it is' } },
+      { type: 'audio', payload: { audioUrl: 'https://img.test/hello.mp3' } },
+      { type: 'video', payload: { videoUrl: 'https://img.test/how-to.mp4' } },
+      { type: 'file', payload: { fileUrl: 'https://img.test/label.pdf', title: 'Return label' } },
+      { type: 'bloc', payload: { items: [{ type: 'text', payload: { text: 'Steps:' } }] } },
+    ]
+    for (const message of agentMessages) await agentApi(`/tickets/${ticket.id}/reply`, { agent, ...message })
+    const chat = await eventually(
+      () => transcript(s),
+      (t) => t.lines.filter((l) => l.from === 'agent').length === agentMessages.length,
+      'the agent messages in the chat'
+    )
+    expect(chat.lines.filter((l) => l.from === 'agent').map((l) => [l.author, l.type])).toEqual(
+      agentMessages.map((m) => ['Grace Hopper', m.type])
+    )
+    expect(chat.lines.filter((l) => l.text === 'A human agent has joined: Grace Hopper')).toHaveLength(1)
+
+    await agentApi(`/tickets/${ticket.id}/close`, { reason: 'solved' })
+    const closed = await eventually(() => transcript(s), (t) => t.status === 'bot', 'the close in the chat')
+    expect(closed.lines.at(-1)?.text).toBe('The agent closed the conversation. You are back with the bot.')
+    const after = await say(s, { text: 'thanks' })
+    expect(after.lines.at(-1)?.from).toBe('bot')
+
+    const api = sandbox.botpressApi.store
+    expect(api.events().map((e) => e.type)).toEqual(['hitlAssigned', 'hitlStopped'])
+    expect(hops.some((h) => h.startsWith('integration → helpdesk POST /conversations →'))).toBe(true)
+    expect(hops.some((h) => h.startsWith('helpdesk → integration message.created → 200'))).toBe(true)
+  })
+
+  it('runs a second session closed by the end user with /end', async () => {
+    const s = 'session_two_456'
+    await say(s, { text: '/human' })
+    const ticket = await ticketOf(`Sandbox chat ${s.slice(0, 6)}`)
+    await agentApi(`/tickets/${ticket.id}/reply`, { agent, text: 'Hello again' })
+    await eventually(() => transcript(s), (t) => t.status === 'agent', 'the agent joining')
+    const ended = await say(s, { text: '/end' })
+    expect(ended.status).toBe('bot')
+    expect(ended.lines.at(-1)?.text).toBe('You ended the conversation with the agent. You are back with the bot.')
+    const closedTicket = await eventually(() => ticketOf(`Sandbox chat ${s.slice(0, 6)}`), (t) => t.status === 'closed', 'the ticket closed')
+    expect(closedTicket.status).toBe('closed')
+    const late = await fetch(`${consoleBase()}/agent/tickets/${ticket.id}/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agent, text: 'one more thing' }),
+    })
+    expect(late.status).toBeGreaterThanOrEqual(400)
+    expect((await transcript(s)).lines.filter((l) => l.text === 'one more thing')).toHaveLength(0)
+  })
+})
