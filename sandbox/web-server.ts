@@ -120,6 +120,7 @@ export const startWebServer = async (options: WebServerOptions) => {
     const handle = async () => {
       if (path === '/' || path === '/chat') return page(res, 'chat.html', 'text/html; charset=utf-8')
       if (path === '/chat.js') return page(res, 'chat.js', 'text/javascript; charset=utf-8')
+      if (path === '/assets/parcel.svg') return page(res, 'parcel.svg', 'image/svg+xml')
       if (path === '/sandbox.json') return send(res, 200, { agentConsoleUrl: options.agentConsoleUrl?.() ?? null })
       const chat = /^\/chat\/api\/sessions\/([^/]+)(?:\/([a-z]+))?$/.exec(path)
       if (chat) return chatApi(req, res, chat[1]!, chat[2])
