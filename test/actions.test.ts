@@ -151,6 +151,19 @@ describe('startHitl', () => {
     expect(body.messages.map((m) => m.type)).toEqual(['dropdown', 'bloc'])
   })
 
+  it('leaves out history entries of a type the contract does not know', async () => {
+    const user = await seedEndUser()
+    const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_9' }])
+    const history = [
+      { source: { type: 'bot' }, type: 'custom', payload: { name: 'widget' } },
+      { source: { type: 'bot' }, type: 'text', payload: { text: 'still here' } },
+    ]
+    await runAction('startHitl', { userId: user.id, messageHistory: history })
+    expect((calls[0]!.body as { messages: unknown[] }).messages).toEqual([
+      { author: { type: 'bot' }, type: 'text', payload: { text: 'still here' }, text: 'still here' },
+    ])
+  })
+
   it('refuses a user that createUser did not make, without calling the helpdesk', async () => {
     const { user } = await client().createUser({ name: 'Stranger', tags: {} })
     const result = await runAction('startHitl', { userId: user.id, messageHistory: [] })
