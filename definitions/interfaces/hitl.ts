@@ -15,6 +15,9 @@ const withHitlExtras = <S extends z.AnyZodObject>(schema: S) =>
       .describe('Additional data for custom integrations, encoded in a string'),
   })
 
+const hitlSessionId = () =>
+  z.string().title('HITL session ID').describe('ID of the Botpress conversation representing the HITL session')
+
 const messageSourceSchema = z.union([
   z.object({ type: z.literal('user'), userId: z.string() }),
   z.object({ type: z.literal('bot') }),
@@ -48,10 +51,7 @@ export const hitlInterface = new InterfaceDefinition({
       attributes: { ...WELL_KNOWN_ATTRIBUTES.HIDDEN_IN_STUDIO },
       schema: () =>
         z.object({
-          conversationId: z
-            .string()
-            .title('HITL session ID')
-            .describe('ID of the Botpress conversation representing the HITL session'),
+          conversationId: hitlSessionId(),
           userId: z
             .string()
             .title('Human agent user ID')
@@ -62,10 +62,7 @@ export const hitlInterface = new InterfaceDefinition({
       attributes: { ...WELL_KNOWN_ATTRIBUTES.HIDDEN_IN_STUDIO },
       schema: () =>
         z.object({
-          conversationId: z
-            .string()
-            .title('HITL session ID')
-            .describe('ID of the Botpress conversation representing the HITL session'),
+          conversationId: hitlSessionId(),
         }),
     },
   },
@@ -115,10 +112,7 @@ export const hitlInterface = new InterfaceDefinition({
       output: {
         schema: () =>
           z.object({
-            conversationId: z
-              .string()
-              .title('HITL session ID')
-              .describe('ID of the Botpress conversation representing the HITL session'),
+            conversationId: hitlSessionId(),
           }),
       },
     },
@@ -129,10 +123,7 @@ export const hitlInterface = new InterfaceDefinition({
       input: {
         schema: () =>
           z.object({
-            conversationId: z
-              .string()
-              .title('HITL session ID')
-              .describe('ID of the Botpress conversation representing the HITL session'),
+            conversationId: hitlSessionId(),
           }),
       },
       output: { schema: () => z.object({}) },
