@@ -225,3 +225,12 @@ describe('errors', () => {
     expect(result.error).not.toContain(TEST_SECRET.slice('whsec_'.length))
   })
 })
+
+describe('helpdesk ids', () => {
+  it('takes a numeric id as a string', async () => {
+    expectHelpdeskCall('POST', '/users', [201, { id: 1842 }])
+    const result = await runAction<{ userId: string }>('createUser', { name: 'Ada' })
+    expect(botOf(world.api).users[0]!.tags.id).toBe('1842')
+    expect(result.status).toBe(200)
+  })
+})

@@ -90,3 +90,19 @@ describe('outbound calls: retries with backoff, same webhook-id, clear failures'
     nock.cleanAll()
   }, 15_000)
 })
+
+describe('lenient about what a helpdesk may reasonably answer', () => {
+  it('accepts a plain-text 2xx answer to a relayed message', async () => {
+    expectHelpdeskCall('POST', PATH, [200, 'OK', { 'content-type': 'text/plain' }])
+    const res = await send()
+    expect(res.status ?? 200).toBe(200)
+  })
+
+  it('refuses an answer over 1 MiB at once, without retrying, and says why', async () => {
+    const calls = expectHelpdeskCall('POST', PATH, [200, { id: 'm', padding: 'x'.repeat(1024 * 1024 + 10) }])
+    const res = await send()
+    expect(calls).toHaveLength(1)
+    expect(res.body).toContain('answered with a body that could not be read')
+    expect(res.body).toContain('maxContentLength')
+  })
+})

@@ -44,10 +44,7 @@ export const createUserRequestSchema = z.object({
 
 export const createdResourceSchema = z.object({ id: helpdeskId.describe("The helpdesk's own id") }).passthrough()
 
-export const historyEntrySchema = z.intersection(
-  typedMessageSchema(historyMessageTypes),
-  z.object({ author: authorSchema, text: plainText })
-)
+export const historyEntrySchema = typedMessageSchema(historyMessageTypes, { author: authorSchema, text: plainText })
 
 export const createConversationRequestSchema = z.object({
   botpressConversationId: z.string().min(1).describe('Botpress id of the downstream conversation'),
@@ -61,15 +58,12 @@ export const createConversationRequestSchema = z.object({
 
 export const relayedMessageSchema = typedMessageSchema(relayedMessageTypes)
 
-export const createMessageRequestSchema = z.intersection(
-  relayedMessageSchema,
-  z.object({
-    botpressMessageId: z.string().min(1).describe('Botpress id of the message'),
-    author: authorSchema,
-    text: plainText,
-    additionalData: z.string().max(500).optional().describe('Opaque data the bot attached to the message'),
-  })
-)
+export const createMessageRequestSchema = typedMessageSchema(relayedMessageTypes, {
+  botpressMessageId: z.string().min(1).describe('Botpress id of the message'),
+  author: authorSchema,
+  text: plainText,
+  additionalData: z.string().max(500).optional().describe('Opaque data the bot attached to the message'),
+})
 
 export const createMessageResponseSchema = z
   .object({ id: helpdeskId.optional().describe("The helpdesk's message id") })

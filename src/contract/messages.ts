@@ -34,13 +34,23 @@ export const payloadSchemas = {
 
 export type MessagePayload<T extends HistoryMessageType> = z.infer<(typeof payloadSchemas)[T]>
 
-/** A `{ type, payload }` pair whose payload must match its type. */
-export const typedMessageSchema = <T extends HistoryMessageType>(types: readonly T[]) =>
+type TypedMessage<T extends HistoryMessageType, E extends z.ZodRawShape> = z.ZodObject<
+  { type: z.ZodLiteral<T>; payload: z.AnyZodObject } & E
+>
+
+/**
+ * One object schema per message type, `{ type, payload, ...extra }`, whose payload must match its type: a union of
+ * complete objects, so that errors name the failing field and the JSON Schema of each member stands on its own.
+ */
+export const typedMessageSchema = <T extends HistoryMessageType, E extends z.ZodRawShape = {}>(
+  types: readonly T[],
+  extra: E = {} as E
+) =>
   z.discriminatedUnion(
     'type',
-    types.map((type) => z.object({ type: z.literal(type), payload: payloadSchemas[type] })) as unknown as [
-      z.ZodObject<{ type: z.ZodLiteral<T>; payload: z.AnyZodObject }>,
-      ...z.ZodObject<{ type: z.ZodLiteral<T>; payload: z.AnyZodObject }>[],
+    types.map((type) => z.object({ type: z.literal(type), payload: payloadSchemas[type], ...extra })) as unknown as [
+      TypedMessage<T, E>,
+      ...TypedMessage<T, E>[],
     ]
   )
 

@@ -1,5 +1,5 @@
 import { z } from '@botpress/sdk'
-import { relayedMessageSchema } from './helpdesk-api'
+import { relayedMessageTypes, typedMessageSchema } from './messages'
 
 /* The events a helpdesk POSTs to the integration's webhook URL, one per request. */
 
@@ -23,9 +23,9 @@ export const messageCreatedEventSchema = z.object({
   ...eventBase,
   type: z.literal('message.created'),
   agent: agentSchema,
-  message: z
-    .intersection(z.object({ id: helpdeskId.describe("The helpdesk's message id") }), relayedMessageSchema)
-    .describe('The agent message; `payload` is the Botpress payload of `type`'),
+  message: typedMessageSchema(relayedMessageTypes, { id: helpdeskId.describe("The helpdesk's message id") }).describe(
+    'The agent message; `payload` is the Botpress payload of `type`'
+  ),
 })
 
 export const agentAssignedEventSchema = z.object({

@@ -15,6 +15,13 @@ import { createHttp, type RetryPolicy } from './http'
 
 export type HelpdeskClient = ReturnType<typeof createHelpdeskClient>
 
+/** Leniency a helpdesk team would expect: an empty or non-JSON 2xx body counts as `{}`, a numeric id as a string. */
+const normalizeAnswer = (data: unknown): unknown => {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return {}
+  const id = (data as { id?: unknown }).id
+  return typeof id === 'number' && Number.isFinite(id) ? { ...data, id: String(id) } : data
+}
+
 export type HelpdeskClientOptions = {
   retry?: RetryPolicy
   onRetry?: (info: { call: string; attempt: number; reason: string }) => void
@@ -55,7 +62,7 @@ export const createHelpdeskClient = (config: Config, options: HelpdeskClientOpti
       throw toHelpdeskError(call, error, secrets)
     }
     if (!answer) return undefined
-    const parsed = answer.safeParse(data === '' || data === undefined ? {} : data)
+    const parsed = answer.safeParse(normalizeAnswer(data))
     if (!parsed.success) {
       const problems = formatIssues(parsed.error.issues)
         .map((i) => `${i.path}: ${i.message}`)

@@ -54,7 +54,9 @@ export const toHelpdeskError = (call: CallName, error: unknown, secrets: Readonl
   const what =
     code === 'ETIMEDOUT' || code === 'ECONNABORTED'
       ? `timed out after ${error.config?.timeout ?? '?'} ms`
-      : `could not reach the helpdesk (${code})`
+      : code === 'ERR_BAD_RESPONSE'
+        ? `answered with a body that could not be read (${error.message})`
+        : `could not reach the helpdesk (${code})`
   return make(`${what} (after ${attempts})`, { code })
 }
 
