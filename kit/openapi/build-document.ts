@@ -490,6 +490,8 @@ const overview = (timeoutMs: number) =>
     '',
     'All bodies are JSON (UTF-8). Every schema here is generated from the zod schemas the integration validates with.',
     '',
+    'The schemas list the fields sent today but do not forbid others: a later version may add optional fields. Both sides must ignore fields they do not know instead of refusing the request; the integration ignores unknown fields in what it receives.',
+    '',
     '## Signature (both directions)',
     `One shared secret (\`whsec_<base64 key>\`) signs every request in both directions by the Standard Webhooks scheme (https://www.standardwebhooks.com): headers \`webhook-id\`, \`webhook-timestamp\` and \`webhook-signature\`, whose value is ${signatureText} Reject a timestamp more than ${TIMESTAMP_TOLERANCE_S} s away from your clock. Libraries: npm and PyPI \`standardwebhooks\`, Go \`github.com/standard-webhooks/standard-webhooks/libraries/go\`. A helpdesk may also require \`Authorization: Bearer <API token>\` on the integration's calls (security scheme \`apiToken\`), when the token is configured.`,
     '',

@@ -1,11 +1,12 @@
 import type { z } from '@botpress/sdk'
-import { canonicalJson, isJsonObject, jsonEqual, toJson, type Json, type JsonObject } from './json'
+import { canonicalJson, isJsonObject, toJson, type Json, type JsonObject } from './json'
 
 /*
  * zui's JSON Schema output, made fit for an OpenAPI 3.1 document (whose schema dialect is JSON Schema 2020-12):
  * - `x-zui` keys are removed (their `title` is kept as the standard `title`);
- * - an intersection (`allOf` of a discriminated union and an object, each with `additionalProperties: false`) is
- *   unsatisfiable as JSON Schema, although zod accepts it: it is merged into one union of complete objects;
+ * - `additionalProperties: false` is removed: zod (strip mode) ignores unknown fields rather than refusing them, and
+ *   the contract must let either side add optional fields later without breaking a server generated from it
+ *   (`additionalProperties` that carries a schema, as in a record, is kept);
  * - a union whose branches differ by a constant property becomes a `oneOf` (exactly one branch matches);
  * - keywords are written in one fixed order, so the generated document is stable and diffs read well.
  */
@@ -56,74 +57,18 @@ const stripZui = (schema: JsonObject): JsonObject => {
   return title !== undefined && rest.title === undefined ? { title, ...rest } : rest
 }
 
+const allowUnknownFields = (schema: JsonObject): JsonObject => {
+  if (schema.additionalProperties !== false) return schema
+  const { additionalProperties: _closed, ...rest } = schema
+  return rest
+}
+
 const isPlainObjectSchema = (schema: Json | undefined): schema is JsonObject =>
   isJsonObject(schema) &&
   schema.type === 'object' &&
   schema.allOf === undefined &&
   schema.anyOf === undefined &&
   schema.oneOf === undefined
-
-const ANNOTATIONS = new Set(['title', 'description'])
-
-/** The objects a part of an intersection may be: itself, or each branch of its union. */
-const alternativesOf = (part: Json): JsonObject[] | undefined => {
-  if (isPlainObjectSchema(part)) return [part]
-  if (!isJsonObject(part)) return undefined
-  const branches = part.anyOf ?? part.oneOf
-  const onlyUnion = Object.keys(part).every((key) => key === 'anyOf' || key === 'oneOf' || ANNOTATIONS.has(key))
-  if (!onlyUnion || !Array.isArray(branches) || !branches.every(isPlainObjectSchema)) return undefined
-  return branches as JsonObject[]
-}
-
-/** One object that accepts what every part accepts; undefined when two parts disagree on a property. */
-const mergeObjects = (parts: JsonObject[]): JsonObject | undefined => {
-  const properties: JsonObject = {}
-  const required: string[] = []
-  let additional: Json | undefined
-  let annotations: JsonObject = {}
-  for (const part of parts) {
-    for (const [key, value] of Object.entries(part)) {
-      if (key === 'type') continue
-      if (key === 'properties' && isJsonObject(value)) {
-        for (const [name, sub] of Object.entries(value)) {
-          const known = properties[name]
-          if (known !== undefined && !jsonEqual(known, sub)) return undefined
-          properties[name] = sub
-        }
-      } else if (key === 'required' && Array.isArray(value)) {
-        for (const name of value) if (typeof name === 'string' && !required.includes(name)) required.push(name)
-      } else if (key === 'additionalProperties') {
-        // zod drops or keeps unknown keys (strip / passthrough), it never fails on them: any side that keeps wins.
-        additional = additional === undefined || value !== false ? value : additional
-      } else if (ANNOTATIONS.has(key)) {
-        if (annotations[key] === undefined) annotations = { ...annotations, [key]: value }
-      } else {
-        return undefined
-      }
-    }
-  }
-  return {
-    ...annotations,
-    type: 'object',
-    properties,
-    ...(required.length ? { required } : {}),
-    ...(additional !== undefined ? { additionalProperties: additional } : {}),
-  }
-}
-
-const mergeIntersection = (schema: JsonObject): JsonObject => {
-  const { allOf, ...rest } = schema
-  if (!Array.isArray(allOf) || !Object.keys(rest).every((key) => ANNOTATIONS.has(key))) return schema
-  const choices = allOf.map(alternativesOf)
-  if (choices.some((c) => c === undefined)) return schema
-  let combos: JsonObject[][] = [[]]
-  for (const choice of choices as JsonObject[][]) combos = combos.flatMap((combo) => choice.map((alt) => [...combo, alt]))
-  const merged = combos.map(mergeObjects)
-  if (merged.some((m) => m === undefined)) return schema
-  const objects = merged as JsonObject[]
-  if (objects.length === 1) return { ...objects[0], ...rest }
-  return { ...rest, anyOf: objects }
-}
 
 /** The property whose constant value tells the branches of a union apart, if there is one. */
 const discriminatorOf = (branches: Json[]): string | undefined => {
@@ -193,7 +138,7 @@ export const orderKeywords = (schema: JsonObject): JsonObject => {
 export const toOpenApiSchema = (schema: z.ZodTypeAny): JsonObject => {
   const json = toJson(schema.toJSONSchema())
   if (!isJsonObject(json)) throw new Error('zui produced a JSON Schema that is not an object')
-  return transformSchema(json, (s) => orderKeywords(exclusiveUnion(mergeIntersection(stripZui(s)))))
+  return transformSchema(json, (s) => orderKeywords(exclusiveUnion(allowUnknownFields(stripZui(s)))))
 }
 
 const refTo = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` })

@@ -33,5 +33,3 @@ export const canonicalJson = (value: Json): string => {
   }
   return JSON.stringify(value)
 }
-
-export const jsonEqual = (a: Json, b: Json): boolean => canonicalJson(a) === canonicalJson(b)

@@ -98,6 +98,18 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(document)).not.toContain('x-zui')
   })
 
+  it('lets both sides add fields: no schema forbids additional properties', () => {
+    const closed: string[] = []
+    const walk = (value: Json | undefined, where: string) => {
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${where}[${i}]`))
+      if (!isJsonObject(value)) return
+      if (value.additionalProperties === false || value.unevaluatedProperties === false) closed.push(where)
+      for (const [key, item] of Object.entries(value)) walk(item, `${where}.${key}`)
+    }
+    walk(document, '$')
+    expect(closed).toEqual([])
+  })
+
   it('has the five helpdesk calls and the three webhook events, signed', () => {
     const where = operations().map((o) => o.where)
     expect(where).toEqual([
@@ -161,6 +173,7 @@ describe('OpenAPI document', () => {
       { name: 'CreateMessageRequest', value: { ...messageCases('user_1', (n) => n)[0]?.request, type: 'card' }, zodOk: false },
       { name: 'CreateMessageRequest', value: { ...messageCases('user_1', (n) => n)[0]?.request, additionalData: 'x'.repeat(501) }, zodOk: false },
       ...sampleEvents('hd-1').map((e) => ({ name: 'WebhookEvent', value: e, zodOk: true })),
+      { name: 'WebhookEvent', value: { ...sampleEvents('hd-1')[1], addedLater: { x: 1 } }, zodOk: true },
       { name: 'WebhookEvent', value: { type: 'agent.assigned', conversationId: 'hd-1', agent: {} }, zodOk: false },
       {
         name: 'WebhookEvent',
