@@ -1,0 +1,175 @@
+import type { Request, Response } from '@botpress/sdk'
+import { startBotpressApi, type BotpressApiServer } from '../sandbox/botpress-api'
+import integration from '../src/index'
+import { startLoopbackHelpdesk, type LoopbackHelpdesk } from './loopback-helpdesk'
+import {
+  actionRequest,
+  agentAssignedEvent,
+  AGENT,
+  benchConfig,
+  conversationClosedEvent,
+  historyFor,
+  messageCreatedEvent,
+  OUTBOUND_PAYLOADS,
+  outboundRequest,
+  webhookRequest,
+  type Target,
+} from './requests'
+
+/*
+ * Botpress API calls and helpdesk calls per operation, counted on the loopback Botpress API (`api.calls`) and the
+ * loopback helpdesk, each operation sent once through `integration.handler` as Botpress Cloud would send it.
+ */
+
+export type CallRow = {
+  group: 'action' | 'outbound' | 'inbound'
+  operation: string
+  answer: string
+  botpressCalls: number
+  botpressOperations: string[]
+  helpdeskCalls: number
+  helpdeskOperations: string[]
+  note?: string
+}
+
+const BOT_ID = 'bot_bench_calls'
+
+const describeAnswer = (res: Response | void): string => {
+  const status = (res && res.status) ?? 200
+  const body = res && res.body ? res.body : ''
+  if (!body) return String(status)
+  try {
+    const json = JSON.parse(body) as { duplicate?: boolean; ok?: boolean; error?: { code?: string } }
+    if (json.duplicate) return `${status} duplicate`
+    if (json.error?.code) return `${status} ${json.error.code}`
+  } catch {
+    // not JSON: the status says it
+  }
+  return String(status)
+}
+
+const outputOf = <T>(res: Response | void): T => {
+  if (!res || (res.status ?? 200) !== 200 || !res.body) throw new Error(`action failed: ${res?.status} ${res?.body}`)
+  return (JSON.parse(res.body) as { output: T }).output
+}
+
+export const measureApiCalls = async (): Promise<CallRow[]> => {
+  const api: BotpressApiServer = await startBotpressApi({ log: () => undefined })
+  const helpdesk: LoopbackHelpdesk = await startLoopbackHelpdesk()
+  const previousUrl = process.env.BP_API_URL
+  process.env.BP_API_URL = api.url
+  const target: Target = { botId: BOT_ID, config: benchConfig(helpdesk.url) }
+  const rows: CallRow[] = []
+
+  const measure = async (
+    group: CallRow['group'],
+    operation: string,
+    req: Request,
+    note?: (res: Response | void) => string | undefined
+  ): Promise<Response | void> => {
+    api.resetCalls()
+    helpdesk.resetCalls()
+    const res = await integration.handler(req)
+    await new Promise((resolve) => setImmediate(resolve))
+    const helpdeskOperations = helpdesk.calls.map((c) => (c.repeat ? `${c.operation} (repeat)` : c.operation))
+    rows.push({
+      group,
+      operation,
+      answer: describeAnswer(res),
+      botpressCalls: api.calls.length,
+      botpressOperations: api.calls.map((c) => c.operation),
+      helpdeskCalls: helpdesk.calls.length,
+      helpdeskOperations,
+      ...(note ? { note: note(res) } : {}),
+    })
+    return res
+  }
+
+  try {
+    const users = () => api.store.users(BOT_ID).length
+    const conversations = () => api.store.conversations(BOT_ID).length
+
+    // ----- actions
+    const createUserInput = { name: 'Ada Lovelace', email: 'ada@example.test', pictureUrl: 'https://x.test/ada.png' }
+    const { userId } = outputOf<{ userId: string }>(
+      await measure('action', 'createUser', actionRequest('createUser', createUserInput, target))
+    )
+    const usersBefore = users()
+    await measure('action', 'createUser, redelivered (same input)', actionRequest('createUser', createUserInput, target), () =>
+      users() > usersBefore ? 'creates a second user on both sides (the action has no idempotency key)' : undefined
+    )
+
+    const startInput = { userId, title: 'Parcel lost', description: 'Order 1234', messageHistory: historyFor(userId), hitlSession: { priority: 'high' } }
+    const { conversationId } = outputOf<{ conversationId: string }>(
+      await measure('action', 'startHitl', actionRequest('startHitl', startInput, target))
+    )
+    const conversationsBefore = conversations()
+    await measure('action', 'startHitl, redelivered (same input)', actionRequest('startHitl', startInput, target), () =>
+      conversations() > conversationsBefore ? 'opens a second conversation and ticket (no idempotency key)' : undefined
+    )
+    const ticketId = api.store.conversations(BOT_ID).find((c) => c.id === conversationId)?.tags.id
+    if (!ticketId) throw new Error('startHitl left no helpdesk id on the conversation')
+    const hitl = { id: conversationId, tags: { id: ticketId } }
+
+    // ----- outbound (end user -> helpdesk), each type, then the same message again
+    for (const [type, payload] of OUTBOUND_PAYLOADS) {
+      await measure('outbound', `message ${type}`, outboundRequest(type, payload, hitl, `msg_out_${type}`, target, userId))
+    }
+    for (const [type, payload] of OUTBOUND_PAYLOADS) {
+      await measure(
+        'outbound',
+        `message ${type}, redelivered`,
+        outboundRequest(type, payload, hitl, `msg_out_${type}`, target, userId),
+        () =>
+          helpdesk.calls.every((c) => c.repeat)
+            ? 'same webhook-id as the first delivery: the helpdesk answers its first answer'
+            : 'a webhook-id the helpdesk has not seen: it cannot tell the redelivery from a new message'
+      )
+    }
+
+    // ----- inbound (helpdesk -> Botpress)
+    const usersBeforeFirst = users()
+    await measure('inbound', 'agent message, first (agent unknown)', webhookRequest(messageCreatedEvent(ticketId, 'hd_m1'), target, 'wh_m1'), () =>
+      users() > usersBeforeFirst ? 'agent user created inside initializeIncomingMessage' : undefined
+    )
+    await measure('inbound', 'agent message, steady state', webhookRequest(messageCreatedEvent(ticketId, 'hd_m2'), target, 'wh_m2'))
+    const renamed = { ...AGENT, name: 'Grace B. Hopper' }
+    await measure('inbound', 'agent message, agent renamed', webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed), target, 'wh_m3'))
+    await measure(
+      'inbound',
+      'agent message, redelivered',
+      webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed), target, 'wh_m3', new Date(Date.now() + 1000))
+    )
+
+    await measure('inbound', 'agent assigned', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed), target, 'wh_a1'))
+    await measure(
+      'inbound',
+      'agent assigned, redelivered',
+      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed), target, 'wh_a1', new Date(Date.now() + 1000))
+    )
+    const other = { id: 'agent_8', name: 'Alan Turing' }
+    await measure('inbound', 'agent assigned, another agent', webhookRequest(agentAssignedEvent(ticketId, 'evt_a2', other), target, 'wh_a2'))
+
+    await measure('inbound', 'conversation closed', webhookRequest(conversationClosedEvent(ticketId, 'evt_c1'), target, 'wh_c1'))
+    await measure(
+      'inbound',
+      'conversation closed, redelivered',
+      webhookRequest(conversationClosedEvent(ticketId, 'evt_c1'), target, 'wh_c1', new Date(Date.now() + 1000))
+    )
+    await measure('inbound', 'agent message after close', webhookRequest(messageCreatedEvent(ticketId, 'hd_m4'), target, 'wh_m4'))
+    await measure('inbound', 'event for an unknown conversation', webhookRequest(messageCreatedEvent('hd_nope', 'hd_m5'), target, 'wh_m5'))
+
+    // ----- stopHitl (the end user typed /end) on a second conversation
+    const second = outputOf<{ conversationId: string }>(
+      await integration.handler(actionRequest('startHitl', { ...startInput, title: 'Second' }, target))
+    )
+    await measure('action', 'stopHitl', actionRequest('stopHitl', { conversationId: second.conversationId }, target))
+    await measure('action', 'stopHitl, redelivered', actionRequest('stopHitl', { conversationId: second.conversationId }, target))
+    return rows
+  } finally {
+    if (previousUrl === undefined) delete process.env.BP_API_URL
+    else process.env.BP_API_URL = previousUrl
+    await api.close()
+    await helpdesk.close()
+  }
+}
