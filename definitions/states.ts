@@ -1,15 +1,27 @@
 import { z, type IntegrationDefinitionProps } from '@botpress/sdk'
 
-const claimSchema = z.object({
-  key: z
-    .string()
-    .title('Key')
-    .describe('What is being announced: "closed", or "agent:<helpdesk agent id>" for an assignment'),
-  nonce: z.string().title('Nonce').describe('Random mark of the webhook request that holds the claim'),
-})
-
-/* Short-lived claims that make each announcement to the bot happen once under concurrent duplicate webhooks. */
+/*
+ * Announcements to the bot (hitlAssigned, hitlStopped) of one conversation are decided one at a time, under a
+ * short-lived lock, so that concurrent or redelivered webhooks announce each thing once.
+ */
 export const states = {
-  assignmentClaim: { type: 'conversation', schema: claimSchema },
-  closeClaim: { type: 'conversation', schema: claimSchema },
+  announcementLock: {
+    type: 'conversation',
+    schema: z.object({
+      key: z
+        .string()
+        .title('Key')
+        .describe('What the holder is announcing: "closed", or "agent:<helpdesk agent id>" for an assignment'),
+      nonce: z.string().title('Nonce').describe('Random mark of the webhook request that holds the lock'),
+    }),
+  },
+  assignmentEvents: {
+    type: 'conversation',
+    schema: z.object({
+      ids: z
+        .array(z.string())
+        .title('Assignment event ids')
+        .describe('Ids of the last 100 agent.assigned events processed, so that a late redelivery is not announced again'),
+    }),
+  },
 } satisfies IntegrationDefinitionProps['states']

@@ -16,6 +16,7 @@ export const conversationTags = {
     description: "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again",
   },
   closed: { title: 'Closed', description: '"true" once the conversation was closed by either side' },
+  pendingFor: { title: 'Pending for', description: 'End user whose startHitl did not complete; a retry reuses this conversation' },
 } as const
 
 export const messageTags = {

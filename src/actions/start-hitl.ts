@@ -1,5 +1,6 @@
 import { RuntimeError } from '@botpress/sdk'
 import type * as bp from '../bp'
+import { HelpdeskError } from '../helpdesk/errors'
 import { helpdeskFor } from '../helpdesk/from-context'
 import { toHistoryEntries } from './history'
 
@@ -13,7 +14,12 @@ export const startHitl: bp.IntegrationProps['actions']['startHitl'] = async ({ c
       `User ${input.userId} has no helpdesk id: create end users with this integration's createUser action before startHitl`
     )
   }
-  const { conversation } = await client.createConversation({ channel: 'hitl', tags: {} })
+  // a retry after a failure whose outcome is unknown reuses the conversation, so the helpdesk sees the same webhook-id
+  const { conversation } = await client.getOrCreateConversation({
+    channel: 'hitl',
+    tags: { pendingFor: input.userId },
+    discriminateByTags: ['pendingFor'],
+  })
   let ticket: { id: string }
   try {
     ticket = await helpdesk.createConversation({
@@ -26,9 +32,11 @@ export const startHitl: bp.IntegrationProps['actions']['startHitl'] = async ({ c
       messages: toHistoryEntries(input.messageHistory, config.historyLimit),
     })
   } catch (error) {
-    await client.deleteConversation({ id: conversation.id }).catch(() => undefined)
+    const status = error instanceof HelpdeskError ? error.failure.status : undefined
+    const refused = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429
+    if (refused) await client.deleteConversation({ id: conversation.id }).catch(() => undefined)
     throw error
   }
-  await client.updateConversation({ id: conversation.id, tags: { id: ticket.id } })
+  await client.updateConversation({ id: conversation.id, tags: { id: ticket.id, pendingFor: '' } })
   return { conversationId: conversation.id }
 }

@@ -8,17 +8,17 @@ export type CallName = `${'GET' | 'POST'} ${string}`
 const MAX_MESSAGE = 300
 
 /** What the helpdesk said about the failure: `error.message`, `message`, `error`, or the start of the body. */
-const helpdeskMessage = (data: unknown): string | undefined => {
+const helpdeskMessage = (data: unknown, redact: (text: string) => string): string | undefined => {
   if (data === undefined || data === null || data === '') return undefined
-  if (typeof data === 'string') return data.slice(0, MAX_MESSAGE)
+  if (typeof data === 'string') return redact(data).slice(0, MAX_MESSAGE)
   if (typeof data === 'object') {
     const body = data as { error?: unknown; message?: unknown }
     const nested = typeof body.error === 'object' && body.error ? (body.error as { message?: unknown }).message : undefined
     for (const candidate of [nested, body.message, body.error]) {
-      if (typeof candidate === 'string' && candidate) return candidate.slice(0, MAX_MESSAGE)
+      if (typeof candidate === 'string' && candidate) return redact(candidate).slice(0, MAX_MESSAGE)
     }
   }
-  return JSON.stringify(data).slice(0, MAX_MESSAGE)
+  return redact(JSON.stringify(data)).slice(0, MAX_MESSAGE)
 }
 
 const attemptsText = (n: number) => (n === 1 ? '1 attempt' : `${n} attempts`)
@@ -44,7 +44,7 @@ export const toHelpdeskError = (call: CallName, error: unknown, secrets: Readonl
   const attempts = attemptsText(attemptsOf(error))
   if (error.response) {
     const { status, statusText } = error.response
-    const said = helpdeskMessage(error.response.data)
+    const said = helpdeskMessage(error.response.data, (text) => redactSecrets(text, secrets))
     return make(
       `failed with ${status}${statusText ? ` ${statusText}` : ''}${said ? `: ${said}` : ''} (after ${attempts})`,
       { status }

@@ -27,7 +27,7 @@ const MAX_JITTER = 1.2 // exponentialDelay adds up to 20%
 
 const isRetryable = (error: AxiosError): boolean => {
   // ERR_BAD_RESPONSE without a response: the answer could not be read (over 1 MiB); asking again would not help.
-  if (error.code === 'ERR_CANCELED' || error.code === 'ERR_BAD_RESPONSE') return false
+  if (error.code === 'ERR_CANCELED' || (error.code === 'ERR_BAD_RESPONSE' && error.response === undefined)) return false
   const status = error.response?.status
   if (status === undefined) return true // network error or timeout
   return status === 408 || status === 429 || status >= 500

@@ -1,8 +1,9 @@
 import type { Response } from '@botpress/sdk'
 import type * as bp from '../../bp'
 import type { ConversationClosedEvent } from '../../contract/webhook-events'
-import { claimAnnouncement } from '../claim'
 import { findConversation, isClosed } from '../find-conversation'
+import { announced } from '../announcements'
+import { withAnnouncementLock } from '../lock'
 import { duplicate, processed, unknownConversation } from '../outcome'
 
 /** `hitlStopped`, once: the bot takes the conversation back. */
@@ -11,18 +12,14 @@ export const onConversationClosed = async (client: bp.Client, event: Conversatio
   if (!conversation) return unknownConversation(event.conversationId)
   if (isClosed(conversation)) return duplicate()
 
-  const claim = await claimAnnouncement(client, conversation.id, 'closeClaim', 'closed')
-  if (!claim.won) return duplicate()
-  try {
-    await client.createEvent({
-      type: 'hitlStopped',
-      conversationId: conversation.id,
-      payload: { conversationId: conversation.id },
-    })
-  } catch (error) {
-    await claim.release()
-    throw error
-  }
-  await client.updateConversation({ id: conversation.id, tags: { closed: 'true' } })
-  return processed()
+  return withAnnouncementLock(client, conversation.id, 'closed', async () => {
+    const { conversation: fresh } = await client.getConversation({ id: conversation.id })
+    if (isClosed(fresh)) return duplicate()
+    const already = (await announced(client, conversation.id, 'hitlStopped')).length > 0
+    if (!already) {
+      await client.createEvent({ type: 'hitlStopped', conversationId: conversation.id, payload: { conversationId: conversation.id } })
+    }
+    await client.updateConversation({ id: conversation.id, tags: { closed: 'true' } })
+    return already ? duplicate() : processed()
+  })
 }
