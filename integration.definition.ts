@@ -21,6 +21,10 @@ export default new IntegrationDefinition({
   entities,
   states,
   user: { tags: userTags },
+  __advanced: {
+    // src/ imports axios as ESM while @botpress/client requires its CommonJS build: one copy in the bundle, not two.
+    esbuild: { alias: { axios: 'axios/dist/node/axios.cjs' } },
+  },
 }).extend(hitlInterfacePackage, ({ entities }) => ({
   entities: { hitlSession: entities.hitlSession },
   events: {

@@ -1,3 +1,4 @@
+import { bundleOptions } from '../scripts/build'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -6,7 +7,7 @@ import { build, type BuildOptions, type BuildResult, type Metafile } from 'esbui
 
 /*
  * The bundle's size against a bundle of `@botpress/sdk` alone (an Integration with nothing in it), both built the
- * way scripts/build.mjs builds dist/index.js, into a temporary directory; the difference is broken down by input
+ * way scripts/build.ts builds dist/index.js, into a temporary directory; the difference is broken down by input
  * (esbuild metafile): which packages and files the integration adds on top of what the SDK itself requires.
  */
 
@@ -32,18 +33,8 @@ export type BundleReport = {
   cleanup: () => void
 }
 
-/** The options of scripts/build.mjs. */
-const OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node18',
-  format: 'cjs',
-  minify: true,
-  sourcemap: false,
-  metafile: true,
-  logLevel: 'warning',
-  absWorkingDir: ROOT,
-}
+/** The options of scripts/build.ts (with the definition's esbuild options). */
+const OPTIONS: BuildOptions = { ...bundleOptions, absWorkingDir: ROOT }
 
 const SDK_ONLY_ENTRY = `
 const sdk = require('@botpress/sdk')

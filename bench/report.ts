@@ -283,7 +283,7 @@ ${v
   shares rather than the µs. Time counts for the code that runs, not for its caller: zod (inside \`@botpress/sdk\`) validating
   the configuration or an event for src/, or the HMAC of \`standardwebhooks\`, are not in the src/ rows. The "Steps" table
   times src/'s steps with everything they call.
-- **Bundle** sizes are of bundles built like \`scripts/build.mjs\` (esbuild, CJS, node18, minified) into a temporary directory; the
+- **Bundle** sizes are of bundles built like \`scripts/build.ts\` (esbuild, CJS, node18, minified) into a temporary directory; the
   SDK-only bundle is an \`Integration\` with nothing in it. The breakdown compares the esbuild metafiles of the two.
 - **Cold start** is the time from spawning \`node\` to the bench receiving the answer to one signed webhook (2 loopback Botpress
   API calls), median of ${r.cold.runs} runs per bundle, the bundles taking turns; \`node\` alone and the SDK-only bundle (whose empty

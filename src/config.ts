@@ -19,9 +19,20 @@ const runtimeSchema = configurationSchema.superRefine((config, ctx) => {
   }
 })
 
+const parsed = new Map<string, Config>()
+const MAX_CACHED = 16
+
+/** Validated once per distinct configuration: every request of a warm runtime carries the same one. */
 export const parseConfiguration = (raw: unknown): Config => {
+  const key = JSON.stringify(raw) ?? ''
+  const cached = parsed.get(key)
+  if (cached) return cached
   const result = runtimeSchema.safeParse(raw)
-  if (result.success) return result.data
+  if (result.success) {
+    if (parsed.size >= MAX_CACHED) parsed.clear()
+    parsed.set(key, result.data)
+    return result.data
+  }
   const fields = formatIssues(result.error.issues)
     .map((issue) => `${issue.path}: ${issue.message}`)
     .join('; ')

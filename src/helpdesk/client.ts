@@ -11,7 +11,7 @@ import {
 } from '../contract/helpdesk-api'
 import { formatIssues } from '../validation-issues'
 import { invalidAnswerError, toHelpdeskError, type CallName } from './errors'
-import { createHttp, type RetryPolicy } from './http'
+import { httpFor, type RetryListener, type RetryPolicy } from './http'
 
 export type HelpdeskClient = ReturnType<typeof createHelpdeskClient>
 
@@ -24,18 +24,17 @@ const normalizeAnswer = (data: unknown): unknown => {
 
 export type HelpdeskClientOptions = {
   retry?: RetryPolicy
-  onRetry?: (info: { call: string; attempt: number; reason: string }) => void
+  onRetry?: RetryListener
 }
 
 /** The helpdesk's REST API as the contract defines it; every `webhookId` is derived from Botpress ids so a retry keeps it. */
 export const createHelpdeskClient = (config: Config, options: HelpdeskClientOptions = {}) => {
-  const http: AxiosInstance = createHttp({
+  const http: AxiosInstance = httpFor({
     baseUrl: config.helpdeskUrl,
     apiToken: config.apiToken,
     webhookSecret: config.webhookSecret,
     timeoutMs: config.requestTimeoutMs,
     retry: options.retry,
-    onRetry: options.onRetry,
   })
   const secrets = [config.apiToken, config.webhookSecret]
 
@@ -54,7 +53,7 @@ export const createHelpdeskClient = (config: Config, options: HelpdeskClientOpti
         method,
         url: path,
         data: body === undefined ? undefined : JSON.stringify(body),
-        helpdeskCall: { name: call, startedAt: Date.now(), webhookId },
+        helpdeskCall: { name: call, startedAt: Date.now(), webhookId, onRetry: options.onRetry },
       })
       data = response.data
       status = response.status

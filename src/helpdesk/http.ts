@@ -12,10 +12,11 @@ export type HttpOptions = {
   webhookSecret: string
   timeoutMs: number
   retry?: RetryPolicy
-  onRetry?: (info: { call: string; attempt: number; reason: string }) => void
 }
 
-type CallState = { name: string; startedAt: number; webhookId: string }
+export type RetryListener = (info: { call: string; attempt: number; reason: string }) => void
+
+type CallState = { name: string; startedAt: number; webhookId: string; onRetry?: RetryListener }
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -43,7 +44,22 @@ export const attemptsOf = (error: unknown): number => {
  * An axios instance that signs every attempt (Standard Webhooks, same `webhook-id` on every retry), sends the bearer
  * token, bounds each attempt by the timeout and the whole call by the retry budget.
  */
-export const createHttp = (options: HttpOptions): AxiosInstance => {
+const instances = new Map<string, AxiosInstance>()
+const MAX_INSTANCES = 16
+
+/** One instance per configuration, reused across requests of a warm runtime (building one costs more than a call). */
+export const httpFor = (options: HttpOptions): AxiosInstance => {
+  const key = JSON.stringify([options.baseUrl, options.apiToken, options.webhookSecret, options.timeoutMs, options.retry])
+  let instance = instances.get(key)
+  if (!instance) {
+    if (instances.size >= MAX_INSTANCES) instances.clear()
+    instance = createHttp(options)
+    instances.set(key, instance)
+  }
+  return instance
+}
+
+const createHttp = (options: HttpOptions): AxiosInstance => {
   const policy = options.retry ?? defaultRetryPolicy
   const instance = axios.create({
     baseURL: options.baseUrl.replace(/\/+$/, ''),
@@ -85,7 +101,8 @@ export const createHttp = (options: HttpOptions): AxiosInstance => {
     retryDelay: (retryCount, error) => exponentialDelay(retryCount, error, policy.baseDelayMs),
     onRetry: (retryCount, error) => {
       const reason = error.response ? `answered ${error.response.status}` : `failed (${error.code ?? error.message})`
-      options.onRetry?.({ call: error.config?.helpdeskCall?.name ?? '', attempt: retryCount + 1, reason })
+      const call = error.config?.helpdeskCall
+      call?.onRetry?.({ call: call.name, attempt: retryCount + 1, reason })
     },
   })
   return instance

@@ -6,9 +6,11 @@ import type * as bp from '../bp'
  * comes back holds the lock. Inside it, the handler reads the conversation afresh and checks the event log, so that
  * what it decides (announce, duplicate, 409) follows what was really announced. A lock whose release failed expires.
  */
-const LOCK_EXPIRY_MS = 30_000
+// A holder needs well under a second (a few Botpress calls); a lock left by a failed release expires soon enough for
+// the waiting request to take it over rather than fail.
+const LOCK_EXPIRY_MS = 5_000
 const WAIT_STEP_MS = 50
-const MAX_WAIT_MS = 3_000
+const MAX_WAIT_MS = 6_000
 
 export class ConversationBusy extends Error {}
 
