@@ -1,6 +1,7 @@
 import { RuntimeError, z } from '@botpress/sdk'
 import { Webhook } from 'standardwebhooks'
 import { configurationSchema } from '../definitions/configuration'
+import { boundedCache } from './bounded-cache'
 import { formatIssues } from './validation-issues'
 
 export type Config = z.infer<typeof configurationSchema>
@@ -19,20 +20,14 @@ const runtimeSchema = configurationSchema.superRefine((config, ctx) => {
   }
 })
 
-const parsed = new Map<string, Config>()
-const MAX_CACHED = 16
+const parsed = boundedCache<Config>()
 
 /** Validated once per distinct configuration: every request of a warm runtime carries the same one. */
-export const parseConfiguration = (raw: unknown): Config => {
-  const key = JSON.stringify(raw) ?? ''
-  const cached = parsed.get(key)
-  if (cached) return cached
+export const parseConfiguration = (raw: unknown): Config => parsed(JSON.stringify(raw) ?? '', () => validate(raw))
+
+const validate = (raw: unknown): Config => {
   const result = runtimeSchema.safeParse(raw)
-  if (result.success) {
-    if (parsed.size >= MAX_CACHED) parsed.clear()
-    parsed.set(key, result.data)
-    return result.data
-  }
+  if (result.success) return result.data
   const fields = formatIssues(result.error.issues)
     .map((issue) => `${issue.path}: ${issue.message}`)
     .join('; ')

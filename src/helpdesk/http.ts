@@ -1,5 +1,6 @@
 import axios, { isAxiosError, type AxiosError, type AxiosInstance } from 'axios'
 import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
+import { boundedCache } from '../bounded-cache'
 import { signRequest } from './sign'
 
 /** Retries stay inside `budgetMs`, which leaves room in the Botpress action time limit for the rest of an action. */
@@ -40,25 +41,16 @@ export const attemptsOf = (error: unknown): number => {
   return (state?.retryCount ?? 0) + 1
 }
 
+const instances = boundedCache<AxiosInstance>()
+
+/** One instance per configuration, reused across requests of a warm runtime (building one costs more than a call). */
+export const httpFor = (options: HttpOptions): AxiosInstance =>
+  instances(JSON.stringify(options), () => createHttp(options))
+
 /**
  * An axios instance that signs every attempt (Standard Webhooks, same `webhook-id` on every retry), sends the bearer
  * token, bounds each attempt by the timeout and the whole call by the retry budget.
  */
-const instances = new Map<string, AxiosInstance>()
-const MAX_INSTANCES = 16
-
-/** One instance per configuration, reused across requests of a warm runtime (building one costs more than a call). */
-export const httpFor = (options: HttpOptions): AxiosInstance => {
-  const key = JSON.stringify([options.baseUrl, options.apiToken, options.webhookSecret, options.timeoutMs, options.retry])
-  let instance = instances.get(key)
-  if (!instance) {
-    if (instances.size >= MAX_INSTANCES) instances.clear()
-    instance = createHttp(options)
-    instances.set(key, instance)
-  }
-  return instance
-}
-
 const createHttp = (options: HttpOptions): AxiosInstance => {
   const policy = options.retry ?? defaultRetryPolicy
   const instance = axios.create({

@@ -1,4 +1,4 @@
-import { Webhook } from 'standardwebhooks'
+import { webhookFor } from '../webhook-signer'
 
 export type SignatureHeaders = {
   'webhook-id': string
@@ -10,5 +10,5 @@ export type SignatureHeaders = {
 export const signRequest = (secret: string, webhookId: string, body: string, now = new Date()): SignatureHeaders => ({
   'webhook-id': webhookId,
   'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-  'webhook-signature': new Webhook(secret).sign(webhookId, now, body),
+  'webhook-signature': webhookFor(secret).sign(webhookId, now, body),
 })

@@ -1,4 +1,5 @@
-import { Webhook, WebhookVerificationError } from 'standardwebhooks'
+import { WebhookVerificationError } from 'standardwebhooks'
+import { webhookFor } from '../webhook-signer'
 
 export type Verification = { ok: true; webhookId: string } | { ok: false; reason: string }
 
@@ -21,7 +22,7 @@ export const verifySignature = (
   }
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'webhook-timestamp is not a Unix time in seconds' }
   try {
-    new Webhook(secret).verify(
+    webhookFor(secret).verify(
       rawBody,
       { 'webhook-id': webhookId, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
       { jsonParse: false }
