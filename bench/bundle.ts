@@ -24,11 +24,8 @@ export type BundleReport = {
   duplicated: Contribution[]
   /** the largest single input files that the SDK-only bundle does not contain */
   topFiles: Array<{ path: string; bytes: number }>
-  /** what-if: the same bundle with `axios` resolved to the one copy the Botpress client already brings */
-  singleAxios: BundleSide
   /** paths of the built bundles (for the cold-start measurement); removed by `cleanup` */
   bundlePath: string
-  singleAxiosPath: string
   sdkOnlyPath: string
   cleanup: () => void
 }
@@ -82,14 +79,6 @@ export const measureBundle = async (): Promise<BundleReport> => {
     stdin: { contents: SDK_ONLY_ENTRY, resolveDir: ROOT, sourcefile: 'sdk-only.ts', loader: 'ts' },
     outfile: sdkPath,
   })
-  // src/ imports axios as ESM, which resolves to axios' ESM sources, while @botpress/client requires its CJS build
-  const singleAxiosPath = join(dir, 'index-single-axios.js')
-  const single = await build({
-    ...OPTIONS,
-    entryPoints: [resolve(ROOT, 'src/index.ts')],
-    outfile: singleAxiosPath,
-    alias: { axios: './node_modules/axios/dist/node/axios.cjs' },
-  })
   const fullInputs = inputsOf(metafileOf(full))
   const sdkInputs = inputsOf(metafileOf(sdk))
 
@@ -121,9 +110,7 @@ export const measureBundle = async (): Promise<BundleReport> => {
     added,
     duplicated,
     topFiles,
-    singleAxios: side(singleAxiosPath, metafileOf(single)),
     bundlePath,
-    singleAxiosPath,
     sdkOnlyPath: sdkPath,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   }

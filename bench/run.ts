@@ -58,12 +58,11 @@ const main = async () => {
       servers,
       [
         { name: 'integration bundle', path: bundle.bundlePath },
-        { name: 'what-if: axios aliased to its CJS build', path: bundle.singleAxiosPath },
         { name: '@botpress/sdk alone (empty handler, no API call)', path: bundle.sdkOnlyPath },
       ],
       COLD_START_RUNS
     )
-    const { cleanup: _cleanup, bundlePath: _bundlePath, singleAxiosPath: _single, sdkOnlyPath: _sdk, ...bundleFigures } = bundle
+    const { cleanup: _cleanup, bundlePath: _bundlePath, sdkOnlyPath: _sdk, ...bundleFigures } = bundle
 
     restoreConsole()
     const markdown = renderReport({
