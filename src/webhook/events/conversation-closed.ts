@@ -1,8 +1,8 @@
 import type { Response } from '@botpress/sdk'
 import type * as bp from '../../bp'
 import type { ConversationClosedEvent } from '../../contract/webhook-events'
-import { findConversation, isClosed } from '../find-conversation'
 import { announced } from '../announcements'
+import { findConversation, isClosed } from '../find-conversation'
 import { withAnnouncementLock } from '../lock'
 import { duplicate, processed, unknownConversation } from '../outcome'
 
@@ -17,7 +17,11 @@ export const onConversationClosed = async (client: bp.Client, event: Conversatio
     if (isClosed(fresh)) return duplicate()
     const already = (await announced(client, conversation.id, 'hitlStopped')).length > 0
     if (!already) {
-      await client.createEvent({ type: 'hitlStopped', conversationId: conversation.id, payload: { conversationId: conversation.id } })
+      await client.createEvent({
+        type: 'hitlStopped',
+        conversationId: conversation.id,
+        payload: { conversationId: conversation.id },
+      })
     }
     await client.updateConversation({ id: conversation.id, tags: { closed: 'true' } })
     return already ? duplicate() : processed()
