@@ -14,7 +14,12 @@ const MAX_WAIT_MS = 6_000
 
 export class ConversationBusy extends Error {}
 
-export const withAnnouncementLock = async <T>(client: bp.Client, conversationId: string, key: string, fn: () => Promise<T>): Promise<T> => {
+export const withAnnouncementLock = async <T>(
+  client: bp.Client,
+  conversationId: string,
+  key: string,
+  fn: () => Promise<T>
+): Promise<T> => {
   const nonce = randomUUID()
   const ref = { type: 'conversation', id: conversationId, name: 'announcementLock' } as const
   const started = Date.now()
