@@ -53,11 +53,8 @@ export type IntegrationProps = sdk.IntegrationProps<Integration>
 export type Client = sdk.IntegrationSpecificClient<Integration>
 export type Logger = sdk.IntegrationLogger
 export type Context = sdk.IntegrationContext<Integration>
-export type HandlerProps = Parameters<IntegrationProps['handler']>[0]
-export type RegisterProps = Parameters<IntegrationProps['register']>[0]
 export type ActionProps = { [K in keyof TIntegration['actions']]: Parameters<IntegrationProps['actions'][K]>[0] }
 export type HitlMessageType = keyof TIntegration['channels']['hitl']['messages']
 export type MessageProps = {
   [K in HitlMessageType]: Parameters<IntegrationProps['channels']['hitl']['messages'][K]>[0]
 }
-export type Events = TIntegration['events']
