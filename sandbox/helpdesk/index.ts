@@ -1,6 +1,6 @@
 /*
  * Reference helpdesk: a small, real implementation of the helpdesk side of the wire contract
- * (shared/design/CONTRACT.md §2), for the sandbox, the tests, and as an example for helpdesk teams.
+ * (docs/contract.md), for the sandbox, the tests, and as an example for helpdesk teams.
  *
  *   server.ts          the request pipeline: signature, bearer token, idempotency, routing
  *   verify.ts          Standard Webhooks signature + bearer token checks
