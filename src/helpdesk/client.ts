@@ -31,7 +31,7 @@ export type HelpdeskClientOptions = {
 export const createHelpdeskClient = (config: Config, options: HelpdeskClientOptions = {}) => {
   const http: AxiosInstance = httpFor({
     baseUrl: config.helpdeskUrl,
-    apiToken: config.apiToken,
+    headers: config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {},
     webhookSecret: config.webhookSecret,
     timeoutMs: config.requestTimeoutMs,
     retry: options.retry,

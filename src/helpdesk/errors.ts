@@ -3,7 +3,7 @@ import { isAxiosError } from 'axios'
 import { attemptsOf } from './http'
 import { redactSecrets } from './redact'
 
-export type CallName = `${'GET' | 'POST'} ${string}`
+export type CallName = `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} ${string}`
 
 const MAX_MESSAGE = 300
 

@@ -9,8 +9,10 @@ export const defaultRetryPolicy: RetryPolicy = { retries: 4, baseDelayMs: 250, b
 
 export type HttpOptions = {
   baseUrl: string
-  apiToken?: string
-  webhookSecret: string
+  /** Sent on every call, e.g. `authorization`; a product's own auth header goes here. */
+  headers?: Record<string, string>
+  /** When set, every attempt is signed with Standard Webhooks (the contract); products without it leave it out. */
+  webhookSecret?: string
   timeoutMs: number
   retry?: RetryPolicy
 }
@@ -59,7 +61,7 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
       'content-type': 'application/json',
       accept: 'application/json',
       'user-agent': 'botpress-hitl-integration',
-      ...(options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}),
+      ...options.headers,
     },
     maxRedirects: 0,
     maxContentLength: 1024 * 1024,
@@ -72,9 +74,11 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
     if (!call) throw new Error('helpdesk request without call state')
     const remaining = policy.budgetMs - (Date.now() - call.startedAt)
     config.timeout = Math.max(1, Math.min(options.timeoutMs, remaining))
-    const body = typeof config.data === 'string' ? config.data : ''
-    for (const [name, value] of Object.entries(signRequest(options.webhookSecret, call.webhookId, body))) {
-      config.headers.set(name, value)
+    if (options.webhookSecret) {
+      const body = typeof config.data === 'string' ? config.data : ''
+      for (const [name, value] of Object.entries(signRequest(options.webhookSecret, call.webhookId, body))) {
+        config.headers.set(name, value)
+      }
     }
     return config
   })

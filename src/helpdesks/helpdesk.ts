@@ -1,0 +1,50 @@
+import type {
+  CloseConversationRequest,
+  CreateConversationRequest,
+  CreateMessageRequest,
+  CreateUserRequest,
+} from '../contract/helpdesk-api'
+import type { MessageCreatedEvent, WebhookEvent } from '../contract/webhook-events'
+import type { ValidationIssue } from '../validation-issues'
+
+/*
+ * The seam between the integration and one helpdesk product. The contract's client is one implementation; each
+ * product (Request Tracker, Chatwoot, ...) is another, in its own folder under src/helpdesks/. Everything else (the
+ * actions, the channel, the webhook pipeline with its exactly-once rules) is shared and speaks only this seam and the
+ * contract's events.
+ */
+
+/** The outbound side: what the actions and the channel ask of a helpdesk. Failures throw a HelpdeskError. */
+export type Helpdesk = {
+  /** On register: the URL, the credentials and the product's own settings work; otherwise names what to fix. */
+  checkConnection(): Promise<void>
+  /** Finds or creates the end user's contact; retrying it for the same Botpress user leaves one contact. */
+  createContact(request: CreateUserRequest): Promise<{ id: string }>
+  /** Opens the ticket with title, description, routing fields and history, for the contact given in `userId`. */
+  openTicket(request: CreateConversationRequest): Promise<{ id: string }>
+  /** Adds an end-user (or bot) message to the ticket; answers the helpdesk's message id when it has one. */
+  addMessage(ticketId: string, request: CreateMessageRequest): Promise<{ id?: string }>
+  /** Closes (resolves) the ticket; a ticket already closed counts as success. */
+  closeTicket(ticketId: string, request: CloseConversationRequest): Promise<void>
+  /**
+   * For helpdesks that never retry their webhooks: the agent messages of a ticket after `afterMessageId` (all of
+   * them when undefined), oldest first, as contract events, so that a lost delivery arrives late rather than never.
+   */
+  agentMessagesSince?(ticketId: string, afterMessageId: string | undefined): Promise<MessageCreatedEvent[]>
+}
+
+/** A webhook request as it reached the integration: the raw body, before any parsing. */
+export type IncomingWebhook = {
+  method: string
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>
+  rawBody: string
+}
+
+export type DecodedWebhook =
+  /** Authentic. `deliveryId` identifies the delivery (a redelivery keeps it); `events` empty: acknowledged, ignored. */
+  | { ok: true; deliveryId: string; events: WebhookEvent[] }
+  | { ok: false; status: 400 | 401; code: string; message: string; issues?: ValidationIssue[] }
+
+/** The inbound side: authenticates a helpdesk's webhook request and decodes it into the contract's events. */
+export type WebhookDecoder = (request: IncomingWebhook) => DecodedWebhook | Promise<DecodedWebhook>
