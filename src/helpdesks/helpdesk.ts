@@ -42,8 +42,12 @@ export type IncomingWebhook = {
 }
 
 export type DecodedWebhook =
-  /** Authentic. `deliveryId` identifies the delivery (a redelivery keeps it); `events` empty: acknowledged, ignored. */
-  | { ok: true; deliveryId: string; events: WebhookEvent[] }
+  /**
+   * Authentic. `deliveryId` identifies the delivery (a redelivery keeps it); `events` empty: acknowledged, ignored.
+   * `ticketId`: the helpdesk conversation the request concerns, when known, even if it maps to no event (it lets the
+   * pipeline catch up on a helpdesk that never retries, see `agentMessagesSince`).
+   */
+  | { ok: true; deliveryId: string; ticketId?: string; events: WebhookEvent[] }
   | { ok: false; status: 400 | 401; code: string; message: string; issues?: ValidationIssue[] }
 
 /** The inbound side: authenticates a helpdesk's webhook request and decodes it into the contract's events. */
