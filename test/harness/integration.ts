@@ -19,7 +19,7 @@ export const testConfig: TestConfig = {
 
 export const BOT_ID = 'bot_test'
 
-const headersFor = (operation: string, configuration: TestConfig): Record<string, string> => ({
+const headersFor = (operation: string, configuration: TestConfig, configurationType?: string): Record<string, string> => ({
   'x-bp-operation': operation,
   'x-bp-type': operation,
   'x-bot-id': BOT_ID,
@@ -28,14 +28,21 @@ const headersFor = (operation: string, configuration: TestConfig): Record<string
   'x-integration-alias': 'hitl',
   'x-webhook-id': 'wh_hitl_test',
   'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
+  // absent: the default configuration (the hitl contract); otherwise a helpdesk product's configuration type
+  ...(configurationType ? { 'x-bp-configuration-type': configurationType } : {}),
 })
 
-export const invoke = async (operation: string, body: unknown, configuration = testConfig): Promise<Response> => {
+export const invoke = async (
+  operation: string,
+  body: unknown,
+  configuration = testConfig,
+  configurationType?: string
+): Promise<Response> => {
   const req: Request = {
     method: 'POST',
     path: '/',
     query: '',
-    headers: headersFor(operation, configuration),
+    headers: headersFor(operation, configuration, configurationType),
     body: JSON.stringify(body),
   }
   return (await integration.handler(req)) ?? { status: 200 }
@@ -46,16 +53,20 @@ export type ActionResult<O = Record<string, unknown>> = { status: number; output
 export const runAction = async <O = Record<string, unknown>>(
   type: string,
   input: unknown,
-  configuration = testConfig
+  configuration = testConfig,
+  configurationType?: string
 ): Promise<ActionResult<O>> => {
-  const res = await invoke('action_triggered', { type, input }, configuration)
+  const res = await invoke('action_triggered', { type, input }, configuration, configurationType)
   const body = res.body ? (JSON.parse(res.body) as { output?: O; message?: string }) : {}
   const status = res.status ?? 200
   return status === 200 ? { status, output: body.output } : { status, error: body.message }
 }
 
-export const register = (configuration = testConfig, webhookUrl = 'https://webhook.botpress.test/wh_hitl_test') =>
-  invoke('register', { webhookUrl }, configuration)
+export const register = (
+  configuration = testConfig,
+  webhookUrl = 'https://webhook.botpress.test/wh_hitl_test',
+  configurationType?: string
+) => invoke('register', { webhookUrl }, configuration, configurationType)
 
 export type Signing = { secret?: string; id?: string; timestamp?: number; signature?: string }
 
@@ -74,12 +85,13 @@ export type Delivery = {
   method?: string
   headers?: Record<string, string>
   configuration?: TestConfig
+  configurationType?: string
 }
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; headers: Record<string, string> }
 
 /** POSTs an event to the integration's webhook as the helpdesk would: signed over the exact raw body. */
-export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, configuration }: Delivery) => {
+export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, configuration, configurationType }: Delivery) => {
   const raw = typeof body === 'string' ? body : JSON.stringify(body)
   const signed = sign === false ? {} : signatureHeaders(raw, sign)
   const res = await invoke(
@@ -93,7 +105,8 @@ export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, 
         body: raw,
       },
     },
-    configuration
+    configuration,
+    configurationType
   )
   return {
     status: res.status ?? 200,
@@ -109,6 +122,7 @@ export const relayMessage = (props: {
   conversation: { id: string; tags: Record<string, string> }
   messageId?: string
   configuration?: TestConfig
+  configurationType?: string
 }) =>
   invoke(
     'message_created',
@@ -136,5 +150,6 @@ export const relayMessage = (props: {
         updatedAt: new Date().toISOString(),
       },
     },
-    props.configuration
+    props.configuration,
+    props.configurationType
   )
