@@ -17,6 +17,11 @@ export const conversationTags = {
   },
   closed: { title: 'Closed', description: '"true" once the conversation was closed by either side' },
   pendingFor: { title: 'Pending for', description: 'End user whose startHitl did not complete; a retry reuses this conversation' },
+  lastAgentMessage: {
+    title: 'Last agent message relayed',
+    description:
+      "The helpdesk's id of the latest agent message relayed by catching up; for helpdesks that never retry a webhook, the next one relays what came after it",
+  },
 } as const
 
 export const messageTags = {

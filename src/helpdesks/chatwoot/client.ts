@@ -209,7 +209,10 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
 
     agentMessagesSince: async (ticketId, afterMessageId) => {
       const events: MessageCreatedEvent[] = []
-      let after = afterMessageId ? chatwootMessageIdOf(afterMessageId) : '0'
+      // after an attachment (`<message>:<attachment>`), its message is read again and cut after that attachment
+      const cursor = afterMessageId ? chatwootMessageIdOf(afterMessageId) : '0'
+      const within = afterMessageId !== undefined && afterMessageId !== cursor
+      let after = within ? String(Number(cursor) - 1) : cursor
       for (let page = 0; page < MAX_PAGES; page++) {
         const { payload } = await send(retrying, 'GET', `${conversationPath(ticketId)}/messages`, messageListSchema, undefined, {
           after,
@@ -230,7 +233,7 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
         if (payload.length < PAGE) break
         after = payload.reduce((max, message) => (Number(message.id) > Number(max) ? message.id : max), after)
       }
-      return events
+      return within ? events.slice(events.findIndex((event) => event.message.id === afterMessageId) + 1) : events
     },
   }
 }

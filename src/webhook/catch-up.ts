@@ -1,0 +1,30 @@
+import type * as bp from '../bp'
+import type { Helpdesk } from '../helpdesks/helpdesk'
+import { onMessageCreated } from './events/message-created'
+import { findConversation, isClosed } from './find-conversation'
+
+/** One attempt within this time: the helpdesk waits for the webhook's answer (Chatwoot: 5 s) while this runs. */
+export const CATCH_UP_RETRY = { retries: 0, baseDelayMs: 0, budgetMs: 2_000 }
+
+/**
+ * For a helpdesk that never retries its webhooks (it has `agentMessagesSince`): when any webhook of a conversation
+ * arrives, the agent messages after the last one relayed are read back and relayed in order, before the webhook's own
+ * events, so that a lost delivery arrives late rather than never. Relaying is the webhook's own step, deduplicated by
+ * the helpdesk message id, so a message relayed twice (concurrent webhooks, a replay) is created once. Answers the ids
+ * of the messages it relayed; the caller skips those events.
+ */
+export const catchUp = async (client: bp.Client, helpdesk: Helpdesk, ticketId: string): Promise<Set<string>> => {
+  const relayed = new Set<string>()
+  if (!helpdesk.agentMessagesSince) return relayed
+  const conversation = await findConversation(client, ticketId)
+  if (!conversation || isClosed(conversation)) return relayed
+  const events = await helpdesk.agentMessagesSince(ticketId, conversation.tags.lastAgentMessage || undefined)
+  for (const event of events) {
+    const response = await onMessageCreated(client, event)
+    if ((response.status ?? 200) >= 300) break
+    relayed.add(event.message.id)
+  }
+  const last = [...relayed].at(-1)
+  if (last) await client.updateConversation({ id: conversation.id, tags: { lastAgentMessage: last } })
+  return relayed
+}
