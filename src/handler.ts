@@ -4,6 +4,7 @@ import type { WebhookEvent } from './contract/webhook-events'
 import { classify } from './failures/classify'
 import { helpdeskFor, type ConnectedHelpdesk } from './helpdesks/registry'
 import { duplicate, failureAnswer, isDuplicate, processed, refuse, toResponse, type Answer } from './webhook/answers'
+import { CATCH_UP_RETRY, catchUpQuietly } from './webhook/catch-up'
 import { dispatch } from './webhook/dispatch'
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -48,15 +49,20 @@ const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req
     log.warn(`Refused a webhook request: ${decoded.message}`)
     return refuse(decoded.status, decoded.code, decoded.message, { issues: decoded.issues })
   }
-  if (decoded.events.length === 0) return processed()
+  // a helpdesk that never retries: first relay what earlier, lost deliveries of this conversation carried
+  const caughtUp = decoded.ticketId
+    ? await catchUpQuietly(client, helpdeskFor(ctx, logger, CATCH_UP_RETRY).helpdesk, decoded.ticketId, log)
+    : new Set<string>()
+  const events = decoded.events.filter((event) => !(event.type === 'message.created' && caughtUp.has(event.message.id)))
+  if (events.length === 0) return processed()
 
   let duplicates = 0
-  for (const event of decoded.events) {
+  for (const event of events) {
     const result = await processEvent(client, log, event)
     if (result.status >= 300) return result
     if (isDuplicate(result)) duplicates++
   }
-  return duplicates === decoded.events.length ? duplicate() : processed()
+  return duplicates === events.length ? duplicate() : processed()
 }
 
 const processEvent = async (client: bp.Client, log: Log, event: WebhookEvent): Promise<Answer> => {

@@ -28,3 +28,20 @@ export const catchUp = async (client: bp.Client, helpdesk: Helpdesk, ticketId: s
   if (last) await client.updateConversation({ id: conversation.id, tags: { lastAgentMessage: last } })
   return relayed
 }
+
+/** Catching up is a bonus to the webhook's own work: when it fails, that is logged and the webhook goes on. */
+export const catchUpQuietly = async (
+  client: bp.Client,
+  helpdesk: Helpdesk,
+  ticketId: string,
+  log: { warn: (message: string) => void }
+): Promise<Set<string>> => {
+  try {
+    return await catchUp(client, helpdesk, ticketId)
+  } catch (error) {
+    log.warn(
+      `Could not catch up on the agent messages of conversation ${ticketId}: ${error instanceof Error ? error.message : String(error)}; the next webhook of it tries again`
+    )
+    return new Set()
+  }
+}
