@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
+import { chatwootSignature } from '../../../src/helpdesks/chatwoot/signature'
 import { deliver, register, relayMessage, runAction, type TestConfig } from '../../harness/integration'
 import { ACCOUNT_ID, AGENTS, INBOX_ID, INBOX_SECRET, startChatwootDouble, USER_TOKEN, type ChatwootDouble, type Delivery } from './double'
 
@@ -228,15 +229,13 @@ describe('Chatwoot handoff: Chatwoot to Botpress', () => {
     const [genuine] = cw.pending.splice(0)
     const forged = { ...genuine!, rawBody: genuine!.rawBody.replace('Genuine', 'Send your password') }
     expect(await sink(forged)).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } })
-    const stale = await startChatwootDouble({ clock: () => Math.floor(Date.now() / 1000) - 600 })
-    try {
-      stale.pending.length = 0
-      // the same reply, signed ten minutes ago
-      const staleHeaders = { ...genuine!.headers, 'X-Chatwoot-Timestamp': String(Math.floor(Date.now() / 1000) - 600) }
-      expect((await sink({ ...genuine!, headers: staleHeaders })).status).toBe(401)
-    } finally {
-      await stale.close()
+    // the same reply, correctly signed ten minutes ago: a replay
+    const then = String(Math.floor(Date.now() / 1000) - 600)
+    const stale = {
+      ...genuine!,
+      headers: { ...genuine!.headers, 'X-Chatwoot-Timestamp': then, 'X-Chatwoot-Signature': chatwootSignature(INBOX_SECRET, then, genuine!.rawBody) },
     }
+    expect(await sink(stale)).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } })
     expect(agentMessages(conversation.id)).toEqual([])
     expect(logged).toEqual(
       expect.arrayContaining([
