@@ -276,6 +276,28 @@ describe('Chatwoot handoff: nothing lost though Chatwoot never retries', () => {
     ])
   })
 
+  it('replies delivered out of order reach the end user in the order the agent wrote them', async () => {
+    const { conversation, displayId } = await handOff()
+    await deliverAll()
+    cw.reply(displayId, AGENTS.alice, { content: 'one' })
+    cw.reply(displayId, AGENTS.alice, { content: 'two' })
+    cw.reply(displayId, AGENTS.alice, { content: 'three' })
+    cw.pending.reverse()
+    await deliverAll()
+    expect(agentMessages(conversation.id).map((m) => m.payload)).toEqual([{ text: 'one' }, { text: 'two' }, { text: 'three' }])
+  })
+
+  it('concurrent webhooks catching up on the same lost reply create it once', async () => {
+    const { conversation, displayId } = await handOff()
+    await deliverAll()
+    cw.reply(displayId, AGENTS.alice, { content: 'Lost once' })
+    cw.lose()
+    for (let i = 0; i < 6; i++) cw.typing(displayId, AGENTS.alice)
+    const answers = await Promise.all(cw.pending.splice(0).map(sink))
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200))
+    expect(agentMessages(conversation.id).map((m) => m.payload)).toEqual([{ text: 'Lost once' }])
+  })
+
   it('a reply lost just before the agent resolves arrives before the session stops', async () => {
     const { conversation, displayId } = await handOff()
     await deliverAll()
