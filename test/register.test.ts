@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useWorld } from './harness/botpress'
+import { withoutWaiting } from './harness/clock'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { register, TEST_TOKEN, testConfig } from './harness/integration'
 import { refusedUrl } from './harness/loopback'
@@ -40,7 +41,8 @@ describe('register: the helpdesk is checked when the integration is saved', () =
 
   it('fails for an unreachable helpdesk with a message about reaching it', async () => {
     const helpdeskUrl = await refusedUrl()
-    const message = errorOf(await register({ ...testConfig, helpdeskUrl }))
+    // the retry backoff runs on a fake clock: the three attempts take no real time
+    const message = errorOf(await withoutWaiting(() => register({ ...testConfig, helpdeskUrl })))
     expect(message).toContain('could not reach the helpdesk (ECONNREFUSED)')
     expect(message).toContain(`Could not reach ${helpdeskUrl}: check the helpdesk API base URL`)
     // the bot builder sees each retry in the logs
