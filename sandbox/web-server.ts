@@ -131,6 +131,7 @@ export const startWebServer = async (options: WebServerOptions) => {
     const handle = async () => {
       if (path === '/' || path === '/chat') return page(res, join(WEB, 'chat.html'), 'text/html; charset=utf-8')
       if (path === '/chat.js') return page(res, join(WEB, 'chat.js'), 'text/javascript; charset=utf-8')
+      if (path === '/follow.js') return page(res, join(WEB, 'follow.js'), 'text/javascript; charset=utf-8')
       if (path === '/assets/parcel.svg') return page(res, join(WEB, 'parcel.svg'), 'image/svg+xml')
       if (path === '/favicon.svg' || path === '/favicon.ico') return page(res, ICON, 'image/svg+xml')
       if (path === '/sandbox.json') return send(res, 200, { agentConsoleUrl: options.agentConsoleUrl?.() ?? null })
