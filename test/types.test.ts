@@ -97,7 +97,7 @@ it('message handlers get the exact payload of their message type', () => {
     'text' | 'image' | 'audio' | 'video' | 'file' | 'location' | 'markdown'
   >()
   expectTypeOf<bp.MessageProps['hitl']['text']['conversation']['tags']>().toEqualTypeOf<
-    Partial<Record<'id' | 'agentId' | 'closed' | 'pendingFor', string>>
+    Partial<Record<'id' | 'agentId' | 'closed' | 'pendingFor' | 'lastAgentMessage', string>>
   >()
   // a payload is not a loose record: a field no message type has is an error
   // @ts-expect-error `imageUrl` is not a field of a text message
