@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
 import { chatwootSignature } from '../../../src/helpdesks/chatwoot/signature'
 import { deliver, register, relayMessage, runAction, type TestConfig } from '../../harness/integration'
+import { logged } from '../../harness/logs'
 import { ACCOUNT_ID, AGENTS, INBOX_ID, INBOX_SECRET, startChatwootDouble, USER_TOKEN, type ChatwootDouble, type Delivery } from './double'
 
 /*
@@ -27,17 +28,8 @@ beforeAll(async () => {
   }
 })
 afterAll(() => cw.close())
-/** What the integration logged (the SDK's logger writes to the console), kept out of a passing run's output. */
-let logged: string[] = []
 beforeEach(() => {
   cw.pending.length = 0
-  logged = []
-  for (const level of ['info', 'warn', 'error'] as const) {
-    vi.spyOn(console, level).mockImplementation((...parts: unknown[]) => void logged.push(parts.join(' ')))
-  }
-})
-afterEach(() => {
-  vi.restoreAllMocks()
 })
 
 const CHATWOOT = 'chatwoot'
@@ -237,7 +229,7 @@ describe('Chatwoot handoff: Chatwoot to Botpress', () => {
     }
     expect(await sink(stale)).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } })
     expect(agentMessages(conversation.id)).toEqual([])
-    expect(logged).toEqual(
+    expect(logged('warn')).toEqual(
       expect.arrayContaining([
         expect.stringContaining('Refused a webhook request: Signature check failed: X-Chatwoot-Signature does not match'),
         expect.stringContaining('X-Chatwoot-Timestamp is more than 300 s away'),
@@ -318,7 +310,7 @@ describe('Chatwoot handoff: nothing lost though Chatwoot never retries', () => {
     cw.failNext('GET', /\/messages$/, 500, { error: 'Internal Server Error' })
     await deliverAll()
     expect(agentMessages(conversation.id).map((m) => m.payload)).toEqual([{ text: 'Delivered' }])
-    expect(logged).toContainEqual(expect.stringContaining(`Could not catch up on the agent messages of conversation ${displayId}`))
+    expect(logged('warn')).toContainEqual(expect.stringContaining(`Could not catch up on the agent messages of conversation ${displayId}`))
     cw.typing(displayId, AGENTS.alice)
     await deliverAll()
     expect(agentMessages(conversation.id).map((m) => m.payload).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
