@@ -43,8 +43,8 @@ export const contactIdentifierOf = (botpressUserId: string) => `botpress:${botpr
 type Method = 'GET' | 'POST'
 
 /**
- * Chatwoot's Application API for one account, authenticated with a user's access token. Reads and idempotent writes
- * are retried; creating a conversation or a message is not (Chatwoot has no idempotency key, a retry after a timeout
+ * Chatwoot's Application API for one account, authenticated with a user's access token. Reads, idempotent writes and
+ * contact creation (unique by email and identifier) are retried; creating a conversation or a message is not (Chatwoot has no idempotency key, a retry after a timeout
  * could post twice), and a failed one surfaces to Botpress, whose retry of startHitl finds the conversation again.
  */
 export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClientOptions = {}): Helpdesk => {
@@ -90,7 +90,8 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
     return parsed.data
   }
 
-  const anything = z.unknown()
+  /** Answers the integration does not read. */
+  const unread = z.unknown()
   const conversationPath = (id: string) => `/conversations/${encodeURIComponent(id)}`
 
   const searchContact = async (query: string, matches: (contact: { email?: string | null; identifier?: string | null }) => boolean) => {
@@ -103,12 +104,12 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
 
   const applyRouting = async (conversationId: string, session: SessionFields | undefined) => {
     if (session?.priority) {
-      await send(retrying, 'POST', `${conversationPath(conversationId)}/toggle_priority`, anything, {
+      await send(retrying, 'POST', `${conversationPath(conversationId)}/toggle_priority`, unread, {
         priority: PRIORITY[session.priority],
       })
     }
     const labels = [...new Set((session?.tags ?? []).map(labelOf).filter(Boolean))]
-    if (labels.length) await send(retrying, 'POST', `${conversationPath(conversationId)}/labels`, anything, { labels })
+    if (labels.length) await send(retrying, 'POST', `${conversationPath(conversationId)}/labels`, unread, { labels })
   }
 
   /** The conversation an earlier, failed attempt of the same startHitl opened, if any. */
@@ -149,7 +150,8 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
         if (found) return { id: found.id }
       }
       try {
-        const created = await send(once, 'POST', '/contacts', createdContactSchema, {
+        // retried: a retry of a creation that did succeed is refused 422 and finds the contact below
+        const created = await send(retrying, 'POST', '/contacts', createdContactSchema, {
           inbox_id: config.inboxId,
           name: request.name,
           identifier,
@@ -200,7 +202,7 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
 
     closeTicket: async (ticketId) => {
       try {
-        await send(retrying, 'POST', `${conversationPath(ticketId)}/toggle_status`, anything, { status: 'resolved' })
+        await send(retrying, 'POST', `${conversationPath(ticketId)}/toggle_status`, unread, { status: 'resolved' })
       } catch (error) {
         // a conversation deleted in Chatwoot is as closed as it gets
         if (!(error instanceof HelpdeskError && error.failure.status === 404)) throw error

@@ -114,6 +114,26 @@ describe('Chatwoot client: contacts are found again, not duplicated', () => {
   })
 })
 
+describe('Chatwoot client: a lost answer duplicates nothing', () => {
+  it('a contact created whose answer was lost is found again by the retry', async () => {
+    cw.failNext('POST', /\/contacts$/, 502, { error: 'Bad Gateway' }, true)
+    const contact = await helpdesk().createContact({ botpressUserId: 'user_lost', name: 'Lou' })
+    expect(cw.contacts.filter((c) => c.identifier === 'botpress:user_lost')).toEqual([expect.objectContaining({ id: Number(contact.id) })])
+  })
+
+  it('a conversation is not posted twice: the call fails, and the retried startHitl finds what it opened', async () => {
+    const { id: userId } = await helpdesk().createContact({ botpressUserId: newUser(), name: 'Max' })
+    cw.failNext('POST', /\/conversations$/, 502, { error: 'Bad Gateway' }, true)
+    const message = await failureOf(helpdesk().openTicket(ticketRequest(userId)))
+    expect(message).toContain('POST /conversations failed with 502')
+    const retried = await helpdesk().openTicket(ticketRequest(userId))
+    const opened = cw.conversations.filter((c) => c.contactId === Number(userId))
+    expect(opened.map((c) => String(c.displayId))).toEqual([retried.id])
+    expect(opened[0]).toMatchObject({ priority: 'medium', labels: ['billing', 'vip-customer'] })
+    expect(cw.messages.filter((m) => m.conversationId === opened[0]!.displayId)).toHaveLength(1)
+  })
+})
+
 describe('Chatwoot client: a handoff is a conversation in the API inbox', () => {
   it('opens with the customer message holding title, description, routing and history, then priority and labels', async () => {
     const { id: userId } = await helpdesk().createContact({ botpressUserId: newUser(), name: 'Dana' })

@@ -87,7 +87,7 @@ export const startChatwootDouble = async (options: ChatwootDoubleOptions = {}) =
   const agents: Record<number, Agent> = Object.fromEntries(
     [API_USER, ...Object.values(AGENTS)].map((agent) => [agent.id, { avatar_url: '', ...agent }])
   )
-  let failNext: Array<{ method: string; path: RegExp; status: number; body: unknown }> = []
+  let failNext: Array<{ method: string; path: RegExp; status: number; body: unknown; afterProcessing: boolean }> = []
 
   const inboxes: Record<number, { id: number; name: string; channel_type: string }> = {
     [INBOX_ID]: { id: INBOX_ID, name: 'Botpress handoffs', channel_type: 'Channel::Api' },
@@ -453,6 +453,8 @@ export const startChatwootDouble = async (options: ChatwootDoubleOptions = {}) =
       const fault = failNext.find((f) => f.method === req.method && f.path.test(url.pathname))
       if (fault) {
         failNext = failNext.filter((f) => f !== fault)
+        // a request that did its work but whose answer was lost (a proxy's 502, a timeout) changes state all the same
+        if (fault.afterProcessing) route(req.method ?? 'GET', url.pathname, url.searchParams, body, token)
         res.writeHead(fault.status, { 'content-type': 'application/json; charset=utf-8' }).end(railsJson(fault.body))
         return
       }
@@ -480,8 +482,9 @@ export const startChatwootDouble = async (options: ChatwootDoubleOptions = {}) =
     contacts,
     conversations,
     messages,
-    /** The next call matching method and path answers this status and body instead. */
-    failNext: (method: string, path: RegExp, status: number, body: unknown) => failNext.push({ method, path, status, body }),
+    /** The next call matching method and path answers this status and body instead (after doing its work, if asked). */
+    failNext: (method: string, path: RegExp, status: number, body: unknown, afterProcessing = false) =>
+      failNext.push({ method, path, status, body, afterProcessing }),
 
     // what agents do in the dashboard
     reply: (displayId: number, agent: Agent, fields: { content?: string; attachments?: Array<{ file_type: Attachment['file_type']; url: string }>; private?: boolean }) =>
