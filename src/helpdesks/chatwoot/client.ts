@@ -42,6 +42,12 @@ export const contactIdentifierOf = (botpressUserId: string) => `botpress:${botpr
 
 type Method = 'GET' | 'POST'
 
+/** A failure after which the request may have been carried out: no answer, a timeout, a gateway or server error. */
+const mayHaveLanded = (error: HelpdeskError) => {
+  const { status } = error.failure
+  return status === undefined || status === 408 || status === 429 || status >= 500
+}
+
 /**
  * Chatwoot's Application API for one account, authenticated with a user's access token. Reads, idempotent writes and
  * contact creation (unique by email and identifier) are retried; creating a conversation or a message is not (Chatwoot has no idempotency key, a retry after a timeout
@@ -192,12 +198,26 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
     },
 
     addMessage: async (ticketId, request) => {
-      const created = await send(once, 'POST', `${conversationPath(ticketId)}/messages`, createdMessageSchema, {
-        content: relayedContent(request),
-        message_type: 'incoming',
-        private: false,
-      })
-      return { id: created.id }
+      const path = `${conversationPath(ticketId)}/messages`
+      const sourceId = `botpress:${request.botpressMessageId}`
+      const post = () =>
+        send(once, 'POST', path, createdMessageSchema, {
+          content: relayedContent(request),
+          message_type: 'incoming',
+          private: false,
+          source_id: sourceId,
+        })
+      try {
+        return { id: (await post()).id }
+      } catch (error) {
+        if (!(error instanceof HelpdeskError && mayHaveLanded(error))) throw error
+        // the message may be there though its answer was lost: post again only if it is not
+        const { payload } = await send(retrying, 'GET', path, messageListSchema).catch(() => {
+          throw error
+        })
+        const landed = payload.find((message) => message.source_id === sourceId)
+        return { id: landed ? landed.id : (await post()).id }
+      }
     },
 
     closeTicket: async (ticketId) => {

@@ -39,6 +39,7 @@ export const restMessageSchema = z
     content: nullableText,
     message_type: z.number().int(),
     private: z.boolean().nullish(),
+    source_id: nullableText,
     sender: senderSchema.nullish(),
     attachments: z.array(attachmentSchema).nullish(),
   })

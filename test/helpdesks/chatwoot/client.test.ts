@@ -134,6 +134,40 @@ describe('Chatwoot client: a lost answer duplicates nothing', () => {
   })
 })
 
+describe('Chatwoot client: an end-user message whose answer was lost', () => {
+  const user = { type: 'user' as const, botpressUserId: 'user_bp' }
+  const conversation = async () => {
+    const { id: userId } = await helpdesk().createContact({ botpressUserId: newUser(), name: 'Nora' })
+    return (await helpdesk().openTicket(ticketRequest(userId, { messages: [] }))).id
+  }
+  const posted = (id: string) => cw.messages.filter((m) => m.conversationId === Number(id) && m.content === 'Are you there?')
+
+  it('is found by its source id instead of being posted twice', async () => {
+    const id = await conversation()
+    cw.failNext('POST', /\/messages$/, 502, { error: 'Bad Gateway' }, true)
+    const answer = await helpdesk().addMessage(id, { botpressMessageId: 'msg_lost', author: user, type: 'text', payload: { text: 'Are you there?' }, text: 'Are you there?' })
+    expect(posted(id)).toEqual([expect.objectContaining({ sourceId: 'botpress:msg_lost' })])
+    expect(answer.id).toBe(String(posted(id)[0]!.id))
+  })
+
+  it('is posted again when it did not arrive', async () => {
+    const id = await conversation()
+    cw.failNext('POST', /\/messages$/, 503, { error: 'Service Unavailable' })
+    await helpdesk().addMessage(id, { botpressMessageId: 'msg_retry', author: user, type: 'text', payload: { text: 'Are you there?' }, text: 'Are you there?' })
+    expect(posted(id)).toHaveLength(1)
+  })
+
+  it('is not posted again after a refusal', async () => {
+    const id = await conversation()
+    cw.failNext('POST', /\/messages$/, 422, { error: 'Incoming messages are only allowed in Api inboxes' })
+    const message = await failureOf(
+      helpdesk().addMessage(id, { botpressMessageId: 'msg_no', author: user, type: 'text', payload: { text: 'Are you there?' }, text: 'Are you there?' })
+    )
+    expect(message).toContain('failed with 422')
+    expect(posted(id)).toHaveLength(0)
+  })
+})
+
 describe('Chatwoot client: a handoff is a conversation in the API inbox', () => {
   it('opens with the customer message holding title, description, routing and history, then priority and labels', async () => {
     const { id: userId } = await helpdesk().createContact({ botpressUserId: newUser(), name: 'Dana' })

@@ -31,6 +31,7 @@ type Attachment = { id: number; file_type: 'image' | 'audio' | 'video' | 'file' 
 type Sender = { kind: 'contact'; id: number } | { kind: 'user'; id: number } | { kind: 'agent_bot'; id: number } | { kind: 'none' }
 type Message = {
   id: number
+  sourceId?: string | null
   conversationId: number
   content: string | null
   messageType: 0 | 1 | 2 | 3
@@ -159,7 +160,7 @@ export const startChatwootDouble = async (options: ChatwootDoubleOptions = {}) =
       content_attributes: {},
       created_at: seconds(message.createdAt),
       private: message.private,
-      source_id: null,
+      source_id: message.sourceId ?? null,
     }
     const { sender } = message
     if (sender.kind === 'user') json.sender = userPushJson(agents[sender.id]!)
@@ -235,7 +236,7 @@ export const startChatwootDouble = async (options: ChatwootDoubleOptions = {}) =
             : sender.kind === 'agent_bot'
               ? { id: AGENT_BOT.id, name: AGENT_BOT.name, type: 'agent_bot' }
               : null,
-      source_id: null,
+      source_id: message.sourceId ?? null,
       event,
     }
     if (message.attachments.length) json.attachments = message.attachments.map((a) => attachmentJson(message, a))
@@ -396,6 +397,7 @@ export const startChatwootDouble = async (options: ChatwootDoubleOptions = {}) =
           private: body.private === true,
           sender: incoming ? { kind: 'contact', id: conversation.contactId } : token === BOT_TOKEN ? { kind: 'agent_bot', id: AGENT_BOT.id } : { kind: 'user', id: API_USER.id },
           attachments: [],
+          sourceId: typeof body.source_id === 'string' ? body.source_id : null,
         })
         return [200, restMessageJson(message)] as const
       }
