@@ -5,6 +5,8 @@ import { findConversation, isClosed } from './find-conversation'
 
 /** One attempt within this time: the helpdesk waits for the webhook's answer (Chatwoot: 5 s) while this runs. */
 export const CATCH_UP_RETRY = { retries: 0, baseDelayMs: 0, budgetMs: 2_000 }
+/** Relaying stops starting new messages after this long, leaving time for the webhook's own events. */
+export const CATCH_UP_BUDGET_MS = 3_000
 
 /**
  * For a helpdesk that never retries its webhooks (it has `agentMessagesSince`): when any webhook of a conversation
@@ -13,13 +15,21 @@ export const CATCH_UP_RETRY = { retries: 0, baseDelayMs: 0, budgetMs: 2_000 }
  * the helpdesk message id, so a message relayed twice (concurrent webhooks, a replay) is created once. Answers the ids
  * of the messages it relayed; the caller skips those events.
  */
-export const catchUp = async (client: bp.Client, helpdesk: Helpdesk, ticketId: string): Promise<Set<string>> => {
+export const catchUp = async (
+  client: bp.Client,
+  helpdesk: Helpdesk,
+  ticketId: string,
+  clock: { now: () => number; budgetMs: number } = { now: Date.now, budgetMs: CATCH_UP_BUDGET_MS }
+): Promise<Set<string>> => {
+  const startedAt = clock.now()
   const relayed = new Set<string>()
   if (!helpdesk.agentMessagesSince) return relayed
   const conversation = await findConversation(client, ticketId)
   if (!conversation || isClosed(conversation)) return relayed
   const events = await helpdesk.agentMessagesSince(ticketId, conversation.tags.lastAgentMessage || undefined)
   for (const event of events) {
+    // a long backlog is relayed over several webhooks rather than past the helpdesk's time limit
+    if (clock.now() - startedAt > clock.budgetMs) break
     const response = await onMessageCreated(client, event)
     if ((response.status ?? 200) >= 300) break
     relayed.add(event.message.id)
