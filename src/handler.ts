@@ -4,7 +4,7 @@ import type { WebhookEvent } from './contract/webhook-events'
 import { classify } from './failures/classify'
 import { helpdeskFor, type ConnectedHelpdesk } from './helpdesks/registry'
 import { duplicate, failureAnswer, isDuplicate, processed, refuse, toResponse, type Answer } from './webhook/answers'
-import { CATCH_UP_RETRY, catchUpQuietly } from './webhook/catch-up'
+import { CATCH_UP_RETRY, caughtUpKey, catchUpQuietly } from './webhook/catch-up'
 import { dispatch } from './webhook/dispatch'
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -53,7 +53,7 @@ const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req
   const caughtUp = decoded.ticketId
     ? await catchUpQuietly(client, helpdeskFor(ctx, logger, CATCH_UP_RETRY).helpdesk, decoded.ticketId, log)
     : new Set<string>()
-  const events = decoded.events.filter((event) => !(event.type === 'message.created' && caughtUp.has(event.message.id)))
+  const events = decoded.events.filter((event) => !caughtUp.has(caughtUpKey(event)))
   if (events.length === 0) return processed()
 
   let duplicates = 0

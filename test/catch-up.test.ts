@@ -63,6 +63,19 @@ describe('catching up on a helpdesk that never retries', () => {
     expect(bot().messages.map((m) => (m.payload as { text: string }).text)).toEqual([1, 2, 3, 4, 5].map((i) => `reply ${i}`))
   })
 
+  it('announces the agent assigned now only when it is not the one announced last', async () => {
+    const conversation = await openConversation({ id: 'hd_1', agentId: 'agent_1' })
+    const assigned = (agentId: string) =>
+      ({ type: 'agent.assigned', id: `now-${agentId}`, conversationId: 'hd_1', agent: { id: agentId, name: agentId } }) as const
+    const sameAgent = { agentMessagesSince: async () => [assigned('agent_1')] } as unknown as Helpdesk
+    expect([...(await catchUp(client(), sameAgent, 'hd_1'))]).toEqual([])
+    expect(operations(world.api)).toEqual(['listConversations'])
+    const otherAgent = { agentMessagesSince: async () => [assigned('agent_2'), reply(1)] } as unknown as Helpdesk
+    expect([...(await catchUp(client(), otherAgent, 'hd_1'))]).toEqual(['agent.assigned:agent_2', '1'])
+    expect(bot().events.filter((e) => e.type === 'hitlAssigned')).toHaveLength(1)
+    expect(bot().conversations.find((c) => c.id === conversation.id)!.tags).toMatchObject({ agentId: 'agent_2', lastAgentMessage: '1' })
+  })
+
   it('does nothing for a closed or unknown conversation, and costs nothing for a helpdesk that retries', async () => {
     await openConversation({ id: 'hd_1', closed: 'true' })
     const { helpdesk, asked } = neverRetrying([reply(1)])

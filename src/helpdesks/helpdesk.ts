@@ -4,7 +4,7 @@ import type {
   CreateMessageRequest,
   CreateUserRequest,
 } from '../contract/helpdesk-api'
-import type { MessageCreatedEvent, WebhookEvent } from '../contract/webhook-events'
+import type { AgentAssignedEvent, MessageCreatedEvent, WebhookEvent } from '../contract/webhook-events'
 import type { ValidationIssue } from '../validation-issues'
 
 /*
@@ -29,8 +29,13 @@ export type Helpdesk = {
   /**
    * For helpdesks that never retry their webhooks: the agent messages of a ticket after `afterMessageId` (all of
    * them when undefined), oldest first, as contract events, so that a lost delivery arrives late rather than never.
+   * May start with an `agent.assigned` event for the agent assigned now, when the same answer tells: a lost
+   * assignment is then announced late too (only if that agent is not the one already announced).
    */
-  agentMessagesSince?(ticketId: string, afterMessageId: string | undefined): Promise<MessageCreatedEvent[]>
+  agentMessagesSince?(
+    ticketId: string,
+    afterMessageId: string | undefined
+  ): Promise<Array<MessageCreatedEvent | AgentAssignedEvent>>
 }
 
 /** A webhook request as it reached the integration: the raw body, before any parsing. */

@@ -1,5 +1,7 @@
 import type * as bp from '../bp'
+import type { WebhookEvent } from '../contract/webhook-events'
 import type { Helpdesk } from '../helpdesks/helpdesk'
+import { onAgentAssigned } from './events/agent-assigned'
 import { onMessageCreated } from './events/message-created'
 import { findConversation, isClosed } from './find-conversation'
 
@@ -8,12 +10,20 @@ export const CATCH_UP_RETRY = { retries: 0, baseDelayMs: 0, budgetMs: 2_000 }
 /** Relaying stops starting new messages after this long, leaving time for the webhook's own events. */
 export const CATCH_UP_BUDGET_MS = 3_000
 
+/** How an assignment caught up on is named in the answer of `catchUp`, next to the message ids relayed. */
+const assignedKey = (agentId: string) => `agent.assigned:${agentId}`
+
+/** The key under which `catchUp` reports having done a webhook event's work already (none for a closing). */
+export const caughtUpKey = (event: WebhookEvent): string =>
+  event.type === 'message.created' ? event.message.id : event.type === 'agent.assigned' ? assignedKey(event.agent.id) : ''
+
 /**
  * For a helpdesk that never retries its webhooks (it has `agentMessagesSince`): when any webhook of a conversation
  * arrives, the agent messages after the last one relayed are read back and relayed in order, before the webhook's own
  * events, so that a lost delivery arrives late rather than never. Relaying is the webhook's own step, deduplicated by
- * the helpdesk message id, so a message relayed twice (concurrent webhooks, a replay) is created once. Answers the ids
- * of the messages it relayed; the caller skips those events.
+ * the helpdesk message id, so a message relayed twice (concurrent webhooks, a replay) is created once. The agent
+ * assigned now, when the helpdesk tells, is announced the same way if it is not the one announced last. Answers the
+ * ids of the messages relayed and the `assignedKey` of an assignment announced; the caller skips those events.
  */
 export const catchUp = async (
   client: bp.Client,
@@ -27,14 +37,21 @@ export const catchUp = async (
   const conversation = await findConversation(client, ticketId)
   if (!conversation || isClosed(conversation)) return relayed
   const events = await helpdesk.agentMessagesSince(ticketId, conversation.tags.lastAgentMessage || undefined)
+  let last: string | undefined
   for (const event of events) {
     // a long backlog is relayed over several webhooks rather than past the helpdesk's time limit
     if (clock.now() - startedAt > clock.budgetMs) break
+    if (event.type === 'agent.assigned') {
+      // the agent assigned now; announced only when not the one announced last (the agentId tag)
+      if (event.agent.id === conversation.tags.agentId) continue
+      if ((await onAgentAssigned(client, event)).status < 300) relayed.add(assignedKey(event.agent.id))
+      continue
+    }
     const response = await onMessageCreated(client, event)
     if ((response.status ?? 200) >= 300) break
     relayed.add(event.message.id)
+    last = event.message.id
   }
-  const last = [...relayed].at(-1)
   if (last) await client.updateConversation({ id: conversation.id, tags: { lastAgentMessage: last } })
   return relayed
 }

@@ -1,12 +1,13 @@
 import { RuntimeError, z } from '@botpress/sdk'
+import { randomUUID } from 'node:crypto'
 import type { AxiosInstance } from 'axios'
 import type { CreateConversationRequest, SessionFields } from '../../contract/helpdesk-api'
-import type { MessageCreatedEvent } from '../../contract/webhook-events'
+import type { AgentAssignedEvent, MessageCreatedEvent } from '../../contract/webhook-events'
 import { HelpdeskError, invalidAnswerError, toHelpdeskError, type CallName } from '../../helpdesk/errors'
 import { defaultRetryPolicy, httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 import { formatIssues } from '../../validation-issues'
 import type { Helpdesk } from '../helpdesk'
-import { agentReplyEvents, chatwootMessageIdOf, isHumanPublicReply } from './agent-reply'
+import { agentOf, agentReplyEvents, chatwootMessageIdOf, isHumanPublicReply } from './agent-reply'
 import type { ChatwootConfig } from './config'
 import { openingMessage, relayedContent } from './content'
 import { advice } from './connection-advice'
@@ -18,6 +19,7 @@ import {
   createdMessageSchema,
   inboxSchema,
   messageListSchema,
+  type Sender,
 } from './schemas'
 
 export type ChatwootClientOptions = { retry?: RetryPolicy; onRetry?: RetryListener }
@@ -231,14 +233,16 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
 
     agentMessagesSince: async (ticketId, afterMessageId) => {
       const events: MessageCreatedEvent[] = []
+      let assignee: Sender | null | undefined
       // after an attachment (`<message>:<attachment>`), its message is read again and cut after that attachment
       const cursor = afterMessageId ? chatwootMessageIdOf(afterMessageId) : '0'
       const within = afterMessageId !== undefined && afterMessageId !== cursor
       let after = within ? String(Number(cursor) - 1) : cursor
       for (let page = 0; page < MAX_PAGES; page++) {
-        const { payload } = await send(retrying, 'GET', `${conversationPath(ticketId)}/messages`, messageListSchema, undefined, {
+        const { meta, payload } = await send(retrying, 'GET', `${conversationPath(ticketId)}/messages`, messageListSchema, undefined, {
           after,
         })
+        if (page === 0) assignee = meta?.assignee
         for (const message of payload) {
           const outgoing = message.message_type === OUTGOING
           if (!message.sender || !isHumanPublicReply({ outgoing, private: message.private, sender: message.sender })) continue
@@ -255,7 +259,13 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
         if (payload.length < PAGE) break
         after = payload.reduce((max, message) => (Number(message.id) > Number(max) ? message.id : max), after)
       }
-      return within ? events.slice(events.findIndex((event) => event.message.id === afterMessageId) + 1) : events
+      const replies = within ? events.slice(events.findIndex((event) => event.message.id === afterMessageId) + 1) : events
+      // the agent assigned now, read with the messages: a lost or early assignment webhook is announced all the same
+      const assigned: AgentAssignedEvent[] =
+        assignee && (assignee.type === undefined || assignee.type === 'user')
+          ? [{ type: 'agent.assigned', id: `assignee-${assignee.id}-${randomUUID()}`, conversationId: ticketId, agent: agentOf(assignee) }]
+          : []
+      return [...assigned, ...replies]
     },
   }
 }

@@ -45,7 +45,13 @@ export const restMessageSchema = z
   })
   .passthrough()
 
-export const messageListSchema = z.object({ payload: z.array(restMessageSchema) }).passthrough()
+/** `meta.assignee` is the agent assigned now (absent when nobody is). */
+export const messageListSchema = z
+  .object({
+    meta: z.object({ assignee: senderSchema.nullish() }).passthrough().nullish(),
+    payload: z.array(restMessageSchema),
+  })
+  .passthrough()
 
 export const createdMessageSchema = z.object({ id: chatwootId }).passthrough()
 

@@ -285,9 +285,11 @@ describe('Chatwoot client: end-user messages, resolve, agent replies since a mes
         { file_type: 'file', url: 'https://cw.test/d.pdf' },
       ],
     })
-    const since = await helpdesk().agentMessagesSince!(id, String(early.id))
+    const [assigned, ...since] = await helpdesk().agentMessagesSince!(id, String(early.id))
+    // the agent assigned now comes first, read with the messages
+    expect(assigned).toMatchObject({ type: 'agent.assigned', conversationId: id, agent: { id: String(AGENTS.bob.id), name: 'Bob Stone' } })
     const [a1, a2, a3, a4] = withFiles.attachments
-    expect(since.map((event) => [event.message.id, event.message.type, event.message.payload, event.agent.name])).toEqual([
+    expect(since.map((event) => event.type === 'message.created' && [event.message.id, event.message.type, event.message.payload, event.agent.name])).toEqual([
       [String(withFiles.id), 'text', { text: 'Here you go' }, 'Bob Stone'],
       [`${withFiles.id}:${a1!.id}`, 'image', { imageUrl: 'https://cw.test/a.png' }, 'Bob Stone'],
       [`${withFiles.id}:${a2!.id}`, 'audio', { audioUrl: 'https://cw.test/b.mp3' }, 'Bob Stone'],
@@ -296,8 +298,11 @@ describe('Chatwoot client: end-user messages, resolve, agent replies since a mes
     ])
     expect(since.every((event) => event.conversationId === id && event.agent.id === String(AGENTS.bob.id))).toBe(true)
     const all = await helpdesk().agentMessagesSince!(id, undefined)
-    expect(all.map((event) => event.message.id)[0]).toBe(String(early.id))
+    expect(all.map((event) => event.type === 'message.created' && event.message.id).slice(0, 2)).toEqual([false, String(early.id)])
     // a cursor that names an attachment reads after its message
+    expect((await helpdesk().agentMessagesSince!(id, `${withFiles.id}:${a4!.id}`)).map((event) => event.type)).toEqual(['agent.assigned'])
+    // nobody assigned: nothing to tell
+    cw.assign(display, null)
     expect(await helpdesk().agentMessagesSince!(id, `${withFiles.id}:${a4!.id}`)).toEqual([])
   })
 
@@ -305,7 +310,7 @@ describe('Chatwoot client: end-user messages, resolve, agent replies since a mes
     const id = await openConversation()
     for (let i = 0; i < 130; i++) cw.reply(Number(id), AGENTS.alice, { content: `reply ${i}` })
     const events = await helpdesk().agentMessagesSince!(id, undefined)
-    expect(events.map((event) => (event.message.payload as { text: string }).text)).toEqual(
+    expect(events.map((event) => event.type === 'message.created' && (event.message.payload as { text: string }).text)).toEqual(
       Array.from({ length: 130 }, (_, i) => `reply ${i}`)
     )
   })

@@ -405,7 +405,9 @@ export const startChatwootDouble = async (options: ChatwootDoubleOptions = {}) =
         const of = messages.filter((message) => message.conversationId === conversation.displayId)
         const after = query.get('after')
         const page = after ? of.filter((message) => message.id > Number(after)).slice(0, 100) : of.slice(-20)
-        return [200, { meta: { labels: conversation.labels, additional_attributes: conversation.additionalAttributes, contact: contactJson(contactOf(conversation.contactId)), assignee_last_seen_at: null, agent_last_seen_at: null }, payload: page.map(restMessageJson) }] as const
+        // `assignee` is the conversation's User assignee only (an agent bot is another association), absent when none
+        const assignee = conversation.assignee?.kind === 'user' ? { assignee: userPushJson(agents[conversation.assignee.id]!) } : {}
+        return [200, { meta: { labels: conversation.labels, additional_attributes: conversation.additionalAttributes, contact: contactJson(contactOf(conversation.contactId)), ...assignee, agent_last_seen_at: null, assignee_last_seen_at: null }, payload: page.map(restMessageJson) }] as const
       }
       if (method === 'POST' && action === '/toggle_status') {
         const status = (body.status as Conversation['status'] | undefined) ?? (conversation.status === 'open' ? 'resolved' : 'open')

@@ -279,6 +279,27 @@ describe('Chatwoot handoff: nothing lost though Chatwoot never retries', () => {
     expect(agentMessages(conversation.id).map((m) => m.payload)).toEqual([{ text: 'one' }, { text: 'two' }, { text: 'three' }])
   })
 
+  it('an assignment whose webhook was lost (or came before startHitl finished) is announced with the next webhook, once', async () => {
+    const { conversation, displayId } = await handOff()
+    await deliverAll()
+    cw.assign(displayId, AGENTS.bob)
+    cw.lose()
+    expect(eventsOf('hitlAssigned', conversation.id)).toEqual([])
+    cw.reply(displayId, AGENTS.bob, { content: 'Bob here' })
+    cw.typing(displayId, AGENTS.bob)
+    await deliverAll()
+    const assigned = eventsOf('hitlAssigned', conversation.id)
+    expect(assigned).toHaveLength(1)
+    expect(bot().users.find((u) => u.id === (assigned[0]!.payload as { userId: string }).userId)).toMatchObject({ name: 'Bob Stone' })
+    expect(agentMessages(conversation.id).map((m) => m.payload)).toEqual([{ text: 'Bob here' }])
+    // reassigned to Alice, that webhook lost too
+    cw.assign(displayId, AGENTS.alice)
+    cw.lose()
+    cw.typing(displayId, AGENTS.alice)
+    await deliverAll()
+    expect(eventsOf('hitlAssigned', conversation.id)).toHaveLength(2)
+  })
+
   it('concurrent webhooks catching up on the same lost reply create it once', async () => {
     const { conversation, displayId } = await handOff()
     await deliverAll()
