@@ -195,6 +195,22 @@ it('shows text from the end user and the agent as text, never as HTML, and image
   await agent.close()
 }, 30_000)
 
+it('loads both pages with no missing resource (favicons included)', async () => {
+  const missing: string[] = []
+  for (const url of [`${sandbox.chatUrl}?session=browser_session_4`, sandbox.agentConsoleUrl!]) {
+    const page = await browser.newPage()
+    page.on('response', (response) => {
+      if (response.status() >= 400) missing.push(`${response.status()} ${response.url()}`)
+    })
+    await page.goto(url, { waitUntil: 'networkidle' })
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href')
+    expect(icon).toBeTruthy()
+    expect((await page.request.get(new URL(icon!, url).href)).status()).toBe(200)
+    await page.close()
+  }
+  expect(missing).toEqual([])
+}, 30_000)
+
 it('fits the agent console in a narrow window', async () => {
   const agent = await browser.newPage({ viewport: { width: 420, height: 760 } })
   await agent.goto(sandbox.agentConsoleUrl!)

@@ -50,6 +50,7 @@ it('runs a handoff against a helpdesk given by URL, secret and token, configured
   // the hop log saw the integration's calls to that helpdesk
   expect(hops).toContain(`integration → helpdesk POST /conversations → 200 (${/\((\d+) ms\)/.exec(hops.find((h) => h.includes('POST /conversations'))!)![1]} ms)`)
   expect(hops.some((h) => /^integration → helpdesk GET \/health → 200 \(\d+ ms\)$/.test(h))).toBe(true)
+  expect(hops).toContain('plugin → integration action startHitl with 1 message of history')
 })
 
 it.each(['http://example.com', 'nonsense', 'https://helpdesk.example.com/api?tenant=1'])(
