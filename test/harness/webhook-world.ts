@@ -112,7 +112,9 @@ export const announcements = (api: BotpressApiServer, botId = BOT_ID) => {
     .map((e) => {
       if (e.type === 'hitlStopped') return 'stopped'
       const user = bot.users.find((u) => u.id === (e.payload as { userId?: string }).userId)
-      return `assigned:${user?.tags.agentId ?? '?'}`
+      // another installation's tags are seen by the bot under its prefix (`hitl-b:agentId`)
+      const agentId = Object.entries(user?.tags ?? {}).find(([key]) => key === 'agentId' || key.endsWith(':agentId'))?.[1]
+      return `assigned:${agentId ?? '?'}`
     })
 }
 
