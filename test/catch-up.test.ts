@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { MessageCreatedEvent } from '../src/contract/webhook-events'
 import type { Helpdesk } from '../src/helpdesks/helpdesk'
 import type * as bp from '../src/bp'
-import { catchUp } from '../src/webhook/catch-up'
+import { catchUp, onceMoreIfInProgress } from '../src/webhook/catch-up'
+import { inProgress, processed, refuse } from '../src/webhook/answers'
 import { botOf, operations, useWorld } from './harness/botpress'
 import { BOT_ID } from './harness/integration'
 
@@ -86,5 +87,20 @@ describe('catching up on a helpdesk that never retries', () => {
     expect([...(await catchUp(client(), {} as Helpdesk, 'hd_1'))]).toEqual([])
     expect(operations(world.api)).toEqual([])
     expect(bot().messages).toEqual([])
+  })
+})
+
+describe('the retry a helpdesk that never retries does not make', () => {
+  it('tries an event answered "in progress" once more after the delay given, and nothing else', async () => {
+    const waits: number[] = []
+    const wait = async (ms: number) => void waits.push(ms)
+    const answers = [inProgress('hd_1', 1), processed()]
+    expect(await onceMoreIfInProgress(async () => answers.shift()!, wait)).toEqual(processed())
+    expect(waits).toEqual([1000])
+    const busy = [inProgress('hd_1', 1), inProgress('hd_1', 1)]
+    expect((await onceMoreIfInProgress(async () => busy.shift()!, wait)).status).toBe(503)
+    const refused = [refuse(409, 'conversation_closed', 'closed')]
+    expect((await onceMoreIfInProgress(async () => refused.shift()!, wait)).status).toBe(409)
+    expect(waits).toEqual([1000, 1000])
   })
 })

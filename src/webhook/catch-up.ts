@@ -1,6 +1,8 @@
 import type * as bp from '../bp'
 import type { WebhookEvent } from '../contract/webhook-events'
 import type { Helpdesk } from '../helpdesks/helpdesk'
+import type { Answer } from './answers'
+import { deliveryKey, type Delivery } from './delivery'
 import { onAgentAssigned } from './events/agent-assigned'
 import { onMessageCreated } from './events/message-created'
 import { findConversation, isClosed } from './find-conversation'
@@ -9,6 +11,22 @@ import { findConversation, isClosed } from './find-conversation'
 export const CATCH_UP_RETRY = { retries: 0, baseDelayMs: 0, budgetMs: 2_000 }
 /** Relaying stops starting new messages after this long, leaving time for the webhook's own events. */
 export const CATCH_UP_BUDGET_MS = 3_000
+
+/** A message a helpdesk that never retries may bring twice (by webhook, then read back) is one delivery: its id. */
+export const messageDelivery = (messageId: string): Delivery => ({ key: deliveryKey(`message\u0000${messageId}`) })
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A helpdesk that never retries gets its retry here: an event answered "in progress" (another delivery of the
+ * conversation held its announcement turn, which it gives back within a second) is tried once more after that delay.
+ */
+export const onceMoreIfInProgress = async (attempt: () => Promise<Answer>, wait = sleep): Promise<Answer> => {
+  const first = await attempt()
+  if (first.status !== 503 || !('error' in first.body) || first.body.error.code !== 'in_progress') return first
+  await wait(Math.min(2, Number(first.headers?.['retry-after'] ?? 1) || 1) * 1000)
+  return attempt()
+}
 
 /** How an assignment caught up on is named in the answer of `catchUp`, next to the message ids relayed. */
 const assignedKey = (agentId: string) => `agent.assigned:${agentId}`
@@ -44,10 +62,12 @@ export const catchUp = async (
     if (event.type === 'agent.assigned') {
       // the agent assigned now; announced only when not the one announced last (the agentId tag)
       if (event.agent.id === conversation.tags.agentId) continue
-      if ((await onAgentAssigned(client, event)).status < 300) relayed.add(assignedKey(event.agent.id))
+      const delivery = { key: deliveryKey(`assigned\u0000${event.id ?? event.agent.id}`) }
+      const answer = await onceMoreIfInProgress(() => onAgentAssigned(client, event, delivery))
+      if (answer.status < 300) relayed.add(assignedKey(event.agent.id))
       continue
     }
-    const response = await onMessageCreated(client, event)
+    const response = await onMessageCreated(client, event, messageDelivery(event.message.id))
     if ((response.status ?? 200) >= 300) break
     relayed.add(event.message.id)
     last = event.message.id

@@ -19,30 +19,40 @@ export const testConfig: TestConfig = {
 
 export const BOT_ID = 'bot_test'
 
-const headersFor = (operation: string, configuration: TestConfig, configurationType?: string): Record<string, string> => ({
+const headersFor = (
+  operation: string,
+  configuration: TestConfig,
+  alias = 'hitl',
+  configurationType?: string
+): Record<string, string> => ({
   'x-bp-operation': operation,
   'x-bp-type': operation,
   'x-bot-id': BOT_ID,
   'x-bot-user-id': 'user_bot',
   'x-integration-id': 'int_hitl',
-  'x-integration-alias': 'hitl',
-  'x-webhook-id': 'wh_hitl_test',
+  'x-integration-alias': alias,
+  'x-webhook-id': `wh_${alias}_test`,
   'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
   // absent: the default configuration (the hitl contract); otherwise a helpdesk product's configuration type
   ...(configurationType ? { 'x-bp-configuration-type': configurationType } : {}),
 })
 
+/**
+ * `alias`: the installation called (two installations of the integration in one bot have two aliases);
+ * `configurationType`: a helpdesk product's configuration type (absent: the default configuration, the hitl contract).
+ */
 export const invoke = async (
   operation: string,
   body: unknown,
   configuration = testConfig,
+  alias?: string,
   configurationType?: string
 ): Promise<Response> => {
   const req: Request = {
     method: 'POST',
     path: '/',
     query: '',
-    headers: headersFor(operation, configuration, configurationType),
+    headers: headersFor(operation, configuration, alias, configurationType),
     body: JSON.stringify(body),
   }
   return (await integration.handler(req)) ?? { status: 200 }
@@ -56,7 +66,7 @@ export const runAction = async <O = Record<string, unknown>>(
   configuration = testConfig,
   configurationType?: string
 ): Promise<ActionResult<O>> => {
-  const res = await invoke('action_triggered', { type, input }, configuration, configurationType)
+  const res = await invoke('action_triggered', { type, input }, configuration, undefined, configurationType)
   const body = res.body ? (JSON.parse(res.body) as { output?: O; message?: string }) : {}
   const status = res.status ?? 200
   return status === 200 ? { status, output: body.output } : { status, error: body.message }
@@ -66,7 +76,7 @@ export const register = (
   configuration = testConfig,
   webhookUrl = 'https://webhook.botpress.test/wh_hitl_test',
   configurationType?: string
-) => invoke('register', { webhookUrl }, configuration, configurationType)
+) => invoke('register', { webhookUrl }, configuration, undefined, configurationType)
 
 export type Signing = { secret?: string; id?: string; timestamp?: number; signature?: string }
 
@@ -85,13 +95,23 @@ export type Delivery = {
   method?: string
   headers?: Record<string, string>
   configuration?: TestConfig
+  /** the installation's alias (default `hitl`) */
+  alias?: string
   configurationType?: string
 }
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; headers: Record<string, string> }
 
 /** POSTs an event to the integration's webhook as the helpdesk would: signed over the exact raw body. */
-export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, configuration, configurationType }: Delivery) => {
+export const deliver = async ({
+  body,
+  sign = {},
+  method = 'POST',
+  headers = {},
+  configuration,
+  alias,
+  configurationType,
+}: Delivery) => {
   const raw = typeof body === 'string' ? body : JSON.stringify(body)
   const signed = sign === false ? {} : signatureHeaders(raw, sign)
   const res = await invoke(
@@ -106,6 +126,7 @@ export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, 
       },
     },
     configuration,
+    alias,
     configurationType
   )
   return {
@@ -151,5 +172,6 @@ export const relayMessage = (props: {
       },
     },
     props.configuration,
+    undefined,
     props.configurationType
   )

@@ -11,7 +11,9 @@ import { ACCOUNT_ID, AGENTS, INBOX_ID, INBOX_SECRET, startChatwootDouble, USER_T
  * integration's webhook as Chatwoot sends them: once, signed.
  */
 
-const world = useWorld()
+/** The Botpress API's clock runs ahead by this much: announcement turns lapse without waiting for them. */
+let clockAhead = 0
+const world = useWorld({ now: () => Date.now() + clockAhead })
 const bot = () => botOf(world.api)
 let cw: ChatwootDouble
 let config: TestConfig
@@ -292,7 +294,8 @@ describe('Chatwoot handoff: nothing lost though Chatwoot never retries', () => {
     expect(assigned).toHaveLength(1)
     expect(bot().users.find((u) => u.id === (assigned[0]!.payload as { userId: string }).userId)).toMatchObject({ name: 'Bob Stone' })
     expect(agentMessages(conversation.id).map((m) => m.payload)).toEqual([{ text: 'Bob here' }])
-    // reassigned to Alice, that webhook lost too
+    // reassigned to Alice a little later, that webhook lost too
+    clockAhead += 1_500
     cw.assign(displayId, AGENTS.alice)
     cw.lose()
     cw.typing(displayId, AGENTS.alice)
