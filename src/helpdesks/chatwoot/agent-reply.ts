@@ -14,6 +14,15 @@ export type AgentReply = {
   content: string | null | undefined
   attachments: readonly Attachment[] | null | undefined
   sender: Sender
+  /** When the agent wrote it, ISO 8601 to the second (webhooks and the API give it at different precisions). */
+  occurredAt?: string
+}
+
+/** An instant from Chatwoot (ISO text, or Unix seconds), to the second; undefined when absent or unreadable. */
+export const toSecond = (value: string | number | null | undefined): string | undefined => {
+  if (value === null || value === undefined) return undefined
+  const ms = typeof value === 'number' ? value * 1000 : Date.parse(value)
+  return Number.isFinite(ms) ? new Date(Math.floor(ms / 1000) * 1000).toISOString() : undefined
 }
 
 /** Only a human agent's public reply goes to the end user; Chatwoot's own markers say which messages are such. */
@@ -54,6 +63,7 @@ export const agentReplyEvents = (reply: AgentReply): MessageCreatedEvent[] => {
     type: 'message.created',
     id: `message-${message.id}`,
     conversationId: reply.conversationId,
+    ...(reply.occurredAt ? { occurredAt: reply.occurredAt } : {}),
     agent,
     message,
   })

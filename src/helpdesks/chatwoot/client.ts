@@ -7,7 +7,7 @@ import { HelpdeskError, invalidAnswerError, toHelpdeskError, type CallName } fro
 import { defaultRetryPolicy, httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 import { formatIssues } from '../../validation-issues'
 import type { Helpdesk } from '../helpdesk'
-import { agentOf, agentReplyEvents, chatwootMessageIdOf, isHumanPublicReply } from './agent-reply'
+import { agentOf, agentReplyEvents, chatwootMessageIdOf, isHumanPublicReply, toSecond } from './agent-reply'
 import type { ChatwootConfig } from './config'
 import { openingMessage, relayedContent } from './content'
 import { advice } from './connection-advice'
@@ -234,6 +234,8 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
     agentMessagesSince: async (ticketId, afterMessageId) => {
       const events: MessageCreatedEvent[] = []
       let assignee: Sender | null | undefined
+      // the assignee read back is the one in force at least since this instant
+      const readAt = new Date().toISOString()
       // after an attachment (`<message>:<attachment>`), its message is read again and cut after that attachment
       const cursor = afterMessageId ? chatwootMessageIdOf(afterMessageId) : '0'
       const within = afterMessageId !== undefined && afterMessageId !== cursor
@@ -253,6 +255,7 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
               content: message.content,
               attachments: message.attachments,
               sender: message.sender,
+              occurredAt: toSecond(message.created_at),
             })
           )
         }
@@ -263,7 +266,15 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
       // the agent assigned now, read with the messages: a lost or early assignment webhook is announced all the same
       const assigned: AgentAssignedEvent[] =
         assignee && (assignee.type === undefined || assignee.type === 'user')
-          ? [{ type: 'agent.assigned', id: `assignee-${assignee.id}-${randomUUID()}`, conversationId: ticketId, agent: agentOf(assignee) }]
+          ? [
+              {
+                type: 'agent.assigned',
+                id: `assignee-${assignee.id}-${randomUUID()}`,
+                conversationId: ticketId,
+                occurredAt: readAt,
+                agent: agentOf(assignee),
+              },
+            ]
           : []
       return [...assigned, ...replies]
     },

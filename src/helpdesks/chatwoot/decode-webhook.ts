@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { WebhookEvent } from '../../contract/webhook-events'
 import type { DecodedWebhook, IncomingWebhook, WebhookDecoder } from '../helpdesk'
-import { agentOf, agentReplyEvents, isHumanPublicReply } from './agent-reply'
+import { agentOf, agentReplyEvents, isHumanPublicReply, toSecond } from './agent-reply'
 import type { ChatwootConfig } from './config'
 import { conversationWebhookSchema, messageWebhookSchema, otherWebhookSchema } from './schemas'
 import { checkSignature } from './signature'
@@ -35,6 +35,7 @@ const decodeMessage = (body: unknown, config: ChatwootConfig): Decoded | undefin
     content: message.content,
     attachments: message.attachments,
     sender: message.sender,
+    occurredAt: toSecond(message.created_at),
   })
   return { ticketId, events }
 }
@@ -59,7 +60,12 @@ const decodeConversation = (body: unknown, config: ChatwootConfig, deliveryId: s
   const toAgentBot = conversation.meta?.assignee_type === 'AgentBot' || (assignee?.type !== undefined && assignee.type !== 'user')
   if (toAgentBot) return { ticketId, events: [] }
   const agent = assignee && assignee.id === String(assigned) ? agentOf(assignee) : { id: String(assigned) }
-  return { ticketId, events: [{ type: 'agent.assigned', id: deliveryId, conversationId: ticketId, agent }] }
+  // when it happened, so that an assignment delivered after a later one changes nothing (Chatwoot's order is not kept)
+  const occurredAt = typeof conversation.updated_at === 'number' ? new Date(conversation.updated_at * 1000).toISOString() : undefined
+  return {
+    ticketId,
+    events: [{ type: 'agent.assigned', id: deliveryId, conversationId: ticketId, ...(occurredAt ? { occurredAt } : {}), agent }],
+  }
 }
 
 const decodeOther = (body: unknown, config: ChatwootConfig): Decoded => {

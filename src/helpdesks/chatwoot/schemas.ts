@@ -38,6 +38,7 @@ export const restMessageSchema = z
     id: chatwootId,
     content: nullableText,
     message_type: z.number().int(),
+    created_at: z.number().nullish(),
     private: z.boolean().nullish(),
     source_id: nullableText,
     sender: senderSchema.nullish(),
@@ -89,6 +90,7 @@ export const messageWebhookSchema = z
     event: z.enum(['message_created', 'message_updated']),
     id: chatwootId,
     content: nullableText,
+    created_at: z.union([z.string(), z.number()]).nullish(),
     message_type: z.string(),
     private: z.boolean().nullish(),
     sender: senderSchema.nullish(),
@@ -109,6 +111,8 @@ export const conversationWebhookSchema = z
     id: chatwootId,
     inbox_id: chatwootId.optional(),
     status: z.string().optional(),
+    /** Unix seconds with a fraction: when the conversation last changed, i.e. this change. */
+    updated_at: z.number().nullish(),
     changed_attributes: changedAttributesSchema,
     meta: z
       .object({ assignee: senderSchema.nullish(), assignee_type: nullableText })

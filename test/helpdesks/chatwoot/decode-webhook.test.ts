@@ -73,6 +73,8 @@ describe('Chatwoot webhooks: what maps to an event', () => {
         type: 'message.created',
         id: `message-${reply.id}`,
         conversationId: String(conversationId),
+        // when the agent wrote it, to the second (the webhook gives milliseconds, the API seconds)
+        occurredAt: new Date(Math.floor(reply.createdAt.getTime() / 1000) * 1000).toISOString(),
         agent: { id: String(AGENTS.alice.id), name: 'Alice Martin', email: 'alice@example.com' },
         message: { id: String(reply.id), type: 'text', payload: { text: 'Hello, I am Alice' } },
       },
@@ -92,6 +94,7 @@ describe('Chatwoot webhooks: what maps to an event', () => {
         type: 'agent.assigned',
         id: decoded.deliveryId,
         conversationId: String(conversationId),
+        occurredAt: cw.conversations.find((c) => c.displayId === conversationId)!.updatedAt.toISOString(),
         agent: { id: String(AGENTS.bob.id), name: 'Bob Stone' },
       },
     ])

@@ -303,6 +303,19 @@ describe('Chatwoot handoff: nothing lost though Chatwoot never retries', () => {
     expect(eventsOf('hitlAssigned', conversation.id)).toHaveLength(2)
   })
 
+  it('assignments delivered in the wrong order end with the agent assigned last, announced once', async () => {
+    const { conversation, displayId } = await handOff()
+    await deliverAll()
+    clockAhead += 1_500
+    cw.assign(displayId, AGENTS.alice)
+    cw.assign(displayId, AGENTS.bob)
+    cw.pending.reverse()
+    await deliverAll()
+    const assigned = eventsOf('hitlAssigned', conversation.id)
+    expect(assigned.map((e) => bot().users.find((u) => u.id === (e.payload as { userId: string }).userId)!.name)).toEqual(['Bob Stone'])
+    expect(bot().conversations.find((c) => c.id === conversation.id)!.tags.agentId).toBe(String(AGENTS.bob.id))
+  })
+
   it('concurrent webhooks catching up on the same lost reply create it once', async () => {
     const { conversation, displayId } = await handOff()
     await deliverAll()
