@@ -1,3 +1,4 @@
+import { Client } from '@botpress/client'
 import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PortInUseError } from '../../sandbox/listen'
@@ -196,6 +197,16 @@ describe('sandbox end to end', () => {
 
     const left = await say(s, { text: '/end' })
     expect(left.lines.at(-1)?.text).toBe('You ended the conversation with the agent. You are back with the bot.')
+  })
+
+  it('shows the close reason to the end user when hitlStopped carries one', async () => {
+    const s = 'session_reason_987'
+    await say(s, { text: '/human' })
+    const conversationId = sandbox.plugin.downstreamConversationId(s)!
+    const client = new Client({ apiUrl: sandbox.botpressApi.url, botId: 'bot_sandbox', token: 'test' })
+    await client.createEvent({ type: 'hitlStopped', conversationId, payload: { conversationId, reason: 'parcel found' } })
+    const closed = await eventually(() => transcript(s), (t) => t.status === 'bot', 'the close in the chat')
+    expect(closed.lines.at(-1)?.text).toBe('The agent closed the conversation (parcel found). You are back with the bot.')
   })
 
   it('says the end user left the queue when no agent had joined', async () => {
