@@ -130,7 +130,10 @@ it('states, events, the entity and the version are exact', () => {
   expectTypeOf<bp.TIntegration['version']>().toEqualTypeOf<'0.1.0'>()
   type States = bp.TIntegration['states']
   expectTypeOf<States[keyof States]['type']>().toEqualTypeOf<'conversation'>()
-  expectTypeOf<States['turn']['payload']['kind']>().toEqualTypeOf<'assignment' | 'close'>()
+  expectTypeOf<States['turn']>().toEqualTypeOf<{
+    type: 'conversation'
+    payload: { token: string; delivery: string; kind: 'assignment' | 'close' }
+  }>()
   expectTypeOf<bp.events.Events['hitlAssigned']>().toEqualTypeOf<{ conversationId: string; userId: string }>()
   expectTypeOf<bp.entities.hitlSession.HitlSession['priority']>().toEqualTypeOf<
     'low' | 'normal' | 'high' | 'urgent' | undefined
