@@ -24,7 +24,7 @@ export const onMessageCreated = async (client: bp.Client, event: MessageCreatedE
 
   const mark = randomUUID()
   const result = await client.initializeIncomingMessage({
-    user: agentUserLookup(event.agent),
+    user: agentUserLookup(event.agent, event.occurredAt),
     conversationId: conversation.id,
     message: {
       type: event.message.type,
