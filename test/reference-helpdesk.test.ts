@@ -365,7 +365,13 @@ describe('events sent to the integration', () => {
     const ids = new Set(receiver.received.map((r) => r.headers['webhook-id']))
     expect([...ids]).toEqual([delivery.webhookId])
     expect(delivery.webhookId).toBe(delivery.eventId)
-    expect(receiver.events()[0]).toEqual({ id: delivery.eventId, type: 'agent.assigned', conversationId: ticketId, agent })
+    expect(receiver.events()[0]).toEqual({
+      id: delivery.eventId,
+      occurredAt: expect.any(String),
+      type: 'agent.assigned',
+      conversationId: ticketId,
+      agent,
+    })
     expect(sender.store.ticket(ticketId)?.assignedAgent).toEqual(agent)
     expect(sender.store.deliveries().find((d) => d.eventId === delivery.eventId)).toMatchObject({ attempts: 3, delivered: true })
   })
@@ -412,6 +418,7 @@ describe('events sent to the integration', () => {
     expect(events.map((e) => e.type)).toEqual(['message.created', 'message.created', 'message.created', 'conversation.closed'])
     expect(events[1]).toEqual({
       id: expect.any(String),
+      occurredAt: expect.any(String),
       type: 'message.created',
       conversationId: ticketId,
       agent,
