@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
+import { useCapturedLogs } from './harness/quiet'
+import { useSkippedWaits } from './harness/clock'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { relayMessage } from './harness/integration'
 
 const world = useWorld()
+useCapturedLogs()
+useSkippedWaits()
 const conversation = { id: 'conv_downstream', tags: { id: 'hd_conv_1' } }
 
 const cases = [

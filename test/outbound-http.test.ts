@@ -4,8 +4,12 @@ import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import nock from 'nock'
 import { HELPDESK, relayMessage, testConfig } from './harness/integration'
 import { refusedUrl, startLoopback } from './harness/loopback'
+import { useSkippedWaits } from './harness/clock'
+import { useCapturedLogs } from './harness/quiet'
 
 useWorld()
+const clock = useSkippedWaits()
+const logs = useCapturedLogs()
 const conversation = { id: 'conv_downstream', tags: { id: 'hd_conv_1' } }
 const PATH = '/conversations/hd_conv_1/messages'
 const send = (configuration = testConfig) =>
@@ -34,25 +38,26 @@ describe('outbound calls: retries with backoff, same webhook-id, clear failures'
   })
 
   it('retries a refused connection, then reports that it could not reach the helpdesk', async () => {
-    const started = Date.now()
     const res = await send({ ...testConfig, helpdeskUrl: await refusedUrl() })
     expect(res.body).toContain('could not reach the helpdesk (ECONNREFUSED) (after 5 attempts)')
-    expect(Date.now() - started).toBeGreaterThan(1000)
+    // exponential backoff from 250 ms: 500, 1000, 2000, 4000 and up to 20% of jitter
+    expect(clock.waits).toHaveLength(4)
+    clock.waits.forEach((wait, i) => expect(wait / (500 * 2 ** i)).toBeGreaterThanOrEqual(1))
+    clock.waits.forEach((wait, i) => expect(wait / (500 * 2 ** i)).toBeLessThanOrEqual(1.2))
   })
 
   it('waits as long as Retry-After asks on a 429', async () => {
     const calls = expectHelpdeskCall('POST', PATH, [429, { message: 'slow down' }, { 'retry-after': '1' }], [200])
-    const started = Date.now()
     await send()
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950)
+    expect(clock.waits).toHaveLength(1)
+    expect(clock.waits[0]).toBeGreaterThanOrEqual(1000)
     expect(calls).toHaveLength(2)
   })
 
   it('does not retry when Retry-After is beyond the budget, and says so', async () => {
     expectHelpdeskCall('POST', PATH, [429, { message: 'quota exhausted' }, { 'retry-after': '120' }])
-    const started = Date.now()
     const res = await send()
-    expect(Date.now() - started).toBeLessThan(2000)
+    expect(clock.waits).toEqual([])
     expect(res.body).toContain('failed with 429')
     expect(res.body).toContain('quota exhausted')
     expect(res.body).toContain('after 1 attempt')
@@ -83,12 +88,15 @@ describe('outbound calls: retries with backoff, same webhook-id, clear failures'
   })
 
   it('reports a timeout when every attempt hangs', async () => {
+    // each wait also spends 10 s of the 25 s budget, so that the call gives up after 3 attempts of 1 s
+    clock.stretch = 10_000
     const scope = nock(HELPDESK).post(`/api${PATH}`).times(5).delay(1300).reply(200)
     const res = await send({ ...testConfig, requestTimeoutMs: 1000 })
-    expect(res.body).toMatch(/timed out after \d+ ms/)
+    expect(res.body).toMatch(/timed out after \d+ ms \(after 3 attempts\)/)
+    expect(logs.lines.filter((line) => line.includes('ETIMEDOUT); retrying'))).toHaveLength(2)
     scope.persist(false)
     nock.cleanAll()
-  }, 15_000)
+  })
 })
 
 describe('lenient about what a helpdesk may reasonably answer', () => {

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import { useCapturedLogs } from './harness/quiet'
+import { useSkippedWaits } from './harness/clock'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { register, TEST_TOKEN, testConfig } from './harness/integration'
 import { refusedUrl } from './harness/loopback'
 
 useWorld()
+useCapturedLogs()
+useSkippedWaits()
 
 const errorOf = (res: { status?: number; body?: string }) => {
   expect(res.status).toBeGreaterThanOrEqual(400)

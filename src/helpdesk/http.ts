@@ -1,6 +1,7 @@
 import axios, { isAxiosError, type AxiosError, type AxiosInstance } from 'axios'
 import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
 import { boundedCache } from '../bounded-cache'
+import { clock } from './clock'
 import { signRequest } from './sign'
 
 /** Retries stay inside `budgetMs`, which leaves room in the Botpress action time limit for the rest of an action. */
@@ -72,7 +73,7 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
   instance.interceptors.request.use((config) => {
     const call = config.helpdeskCall
     if (!call) throw new Error('helpdesk request without call state')
-    const remaining = policy.budgetMs - (Date.now() - call.startedAt)
+    const remaining = policy.budgetMs - (clock().now() - call.startedAt)
     config.timeout = Math.max(1, Math.min(options.timeoutMs, remaining))
     if (options.webhookSecret) {
       const body = typeof config.data === 'string' ? config.data : ''
@@ -92,13 +93,15 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
       if (!call) return false
       const nextRetry = attemptsOf(error)
       const wait = Math.max(policy.baseDelayMs * 2 ** nextRetry * MAX_JITTER, retryAfter(error))
-      return Date.now() - call.startedAt + wait < policy.budgetMs
+      return clock().now() - call.startedAt + wait < policy.budgetMs
     },
-    retryDelay: (retryCount, error) => exponentialDelay(retryCount, error, policy.baseDelayMs),
-    onRetry: (retryCount, error) => {
+    // axios-retry waits with its own timer; it gets 0 and the wait happens in onRetry, on the injectable clock
+    retryDelay: () => 0,
+    onRetry: async (retryCount, error) => {
       const reason = error.response ? `answered ${error.response.status}` : `failed (${error.code ?? error.message})`
       const call = error.config?.helpdeskCall
       call?.onRetry?.({ call: call.name, attempt: retryCount + 1, reason })
+      await clock().sleep(exponentialDelay(retryCount, error, policy.baseDelayMs))
     },
   })
   return instance

@@ -3,6 +3,7 @@ import { inspect } from 'node:util'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useWorld } from '../harness/botpress'
+import { useSkippedWaits } from '../harness/clock'
 import { startFakeHelpdesk, type FakeHelpdesk, type Fault } from '../harness/fake-helpdesk'
 import { deliver, invoke, register, relayMessage, runAction, testConfig } from '../harness/integration'
 import { startLoopback } from '../harness/loopback'
@@ -24,6 +25,7 @@ const FRAGMENT = 10
 const fragments = (value: string) => Array.from({ length: value.length - FRAGMENT + 1 }, (_, i) => value.slice(i, i + FRAGMENT))
 
 const world = useWorld()
+useSkippedWaits()
 
 let seen: string[] = []
 const show = (value: unknown) => (typeof value === 'string' ? value : inspect(value, { depth: 8, showHidden: false }))

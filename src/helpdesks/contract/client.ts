@@ -11,6 +11,7 @@ import {
 } from '../../contract/helpdesk-api'
 import { formatIssues } from '../../validation-issues'
 import { invalidAnswerError, toHelpdeskError, type CallName } from '../../helpdesk/errors'
+import { clock } from '../../helpdesk/clock'
 import { httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 
 export type HelpdeskClient = ReturnType<typeof createHelpdeskClient>
@@ -53,7 +54,7 @@ export const createHelpdeskClient = (config: Config, options: HelpdeskClientOpti
         method,
         url: path,
         data: body === undefined ? undefined : JSON.stringify(body),
-        helpdeskCall: { name: call, startedAt: Date.now(), webhookId, onRetry: options.onRetry },
+        helpdeskCall: { name: call, startedAt: clock().now(), webhookId, onRetry: options.onRetry },
       })
       data = response.data
       status = response.status
