@@ -238,3 +238,44 @@ describe('helpdesk ids', () => {
     expect(result.status).toBe(200)
   })
 })
+
+describe('helpdesk ids are safe in paths', () => {
+  const unsafe: Array<[string, string]> = [
+    ['"."', '.'],
+    ['".."', '..'],
+    ['a control character', 'hd\u0000conv'],
+    ['a line break', 'hd\nconv'],
+    ['over 200 characters', 'c'.repeat(201)],
+  ]
+
+  it.each(unsafe)('startHitl refuses a ticket id of %s with a clear error, and tags nothing with it', async (_, id) => {
+    const user = await seedEndUser()
+    expectHelpdeskCall('POST', '/conversations', [201, { id }])
+    const result = await runAction('startHitl', { userId: user.id, messageHistory: [] })
+    expect(result.error).toMatch(/Helpdesk call POST \/conversations answered with an unexpected body \(201 id: /)
+    expect(result.error).toMatch(/must not be "\." or "\.\." nor hold control characters|at most 200 character/)
+    expect(botOf(world.api).conversations.filter((c) => c.tags.id !== undefined)).toEqual([])
+  })
+
+  it.each(unsafe)('createUser refuses a user id of %s', async (_, id) => {
+    expectHelpdeskCall('POST', '/users', [201, { id }])
+    const result = await runAction('createUser', { name: 'Ada' })
+    expect(result.error).toMatch(/Helpdesk call POST \/users answered with an unexpected body \(201 id: /)
+    expect(botOf(world.api).users.filter((u) => u.tags.id !== undefined)).toEqual([])
+  })
+
+  it('stopHitl never sends a conversation id that would change the path', async () => {
+    const conversation = await seedConversation({ id: '..' })
+    const result = await runAction('stopHitl', { conversationId: conversation.id })
+    expect(result.error).toContain('Helpdesk call POST /conversations/{id}/close was not sent: The helpdesk id ".." cannot be used')
+    expect(botOf(world.api).conversations[0]!.tags.closed).toBeUndefined()
+  })
+
+  it('encodes an id with reserved characters as one path segment', async () => {
+    const conversation = await seedConversation({ id: '../admin?x=1#' })
+    const calls = expectHelpdeskCall('POST', '/conversations/..%2Fadmin%3Fx%3D1%23/close', [200])
+    const result = await runAction('stopHitl', { conversationId: conversation.id })
+    expect(result.status).toBe(200)
+    expect(calls).toHaveLength(1)
+  })
+})

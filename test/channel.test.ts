@@ -65,6 +65,12 @@ describe('hitl channel: end-user and bot messages go to the helpdesk', () => {
     expect(calls).toHaveLength(1)
   })
 
+  it.each(['.', '..', 'hd\u007fconv'])('never relays to a conversation id of %j, which would change the path', async (id) => {
+    const res = await relayMessage({ type: 'text', payload: { text: 'hi' }, conversation: { id: 'c', tags: { id } } })
+    expect(res.status).toBeGreaterThanOrEqual(400)
+    expect(res.body).toContain('Helpdesk call POST /conversations/{id}/messages was not sent: The helpdesk id')
+  })
+
   it('fails clearly for a conversation that startHitl did not open', async () => {
     const res = await relayMessage({ type: 'text', payload: { text: 'hi' }, conversation: { id: 'conv_x', tags: {} } })
     expect(res.status).toBeGreaterThanOrEqual(400)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import nock from 'nock'
+import { gzipSync } from 'node:zlib'
 import { HELPDESK, relayMessage, testConfig } from './harness/integration'
 import { refusedUrl, startLoopback } from './harness/loopback'
 import { useSkippedWaits } from './harness/clock'
@@ -110,7 +111,44 @@ describe('lenient about what a helpdesk may reasonably answer', () => {
     const calls = expectHelpdeskCall('POST', PATH, [200, { id: 'm', padding: 'x'.repeat(1024 * 1024 + 10) }])
     const res = await send()
     expect(calls).toHaveLength(1)
-    expect(res.body).toContain('answered with a body that could not be read')
-    expect(res.body).toContain('maxContentLength')
+    expect(res.body).toContain('answered with a body that could not be read: it is over 1 MiB (1048576 bytes) once decompressed (after 1 attempt)')
+  })
+})
+
+describe('an answer that cannot be read is reported as such, not as the status it came with', () => {
+  const answerWith = (body: Buffer, headers: Record<string, string>) =>
+    startLoopback((_req, res) => res.writeHead(201, 'Created', { 'content-type': 'application/json', ...headers }).end(body))
+
+  it('a gzip bomb (20 MiB of zeros in 20 KiB) is refused once it passes 1 MiB, at once and without retrying', async () => {
+    const helpdesk = await answerWith(gzipSync(Buffer.alloc(20 * 1024 * 1024)), { 'content-encoding': 'gzip' })
+    const res = await send({ ...testConfig, helpdeskUrl: helpdesk.url })
+    await helpdesk.close()
+    expect(res.body).toContain(`POST ${PATH} answered with a body that could not be read: it is over 1 MiB`)
+    expect(res.body).toContain('(after 1 attempt)')
+    expect(res.body).not.toContain('failed with 201')
+    expect(helpdesk.attempts()).toBe(1)
+  })
+
+  it('a body whose compression is broken', async () => {
+    const helpdesk = await answerWith(Buffer.from('this is not gzip at all'), { 'content-encoding': 'gzip' })
+    const res = await send({ ...testConfig, helpdeskUrl: helpdesk.url })
+    await helpdesk.close()
+    expect(res.body).toMatch(/answered 201 with a body that could not be read: .*\(after 1 attempt\)/)
+    expect(res.body).not.toContain('failed with 201')
+    expect(helpdesk.attempts()).toBe(1)
+  })
+})
+
+describe('bounded requests', () => {
+  it('a relayed message over the 1 MiB the contract allows fails at once, naming its size, and is not sent', async () => {
+    const res = await relayMessage({
+      type: 'text',
+      payload: { text: 'x'.repeat(1024 * 1024 + 1) },
+      conversation,
+      messageId: 'msg_huge',
+    })
+    expect(res.status).toBeGreaterThanOrEqual(400)
+    expect(res.body).toContain(`Helpdesk call POST ${PATH} was not sent: its body is 2049 KiB, over the 1024 KiB the hitl contract allows a request`)
+    expect(clock.waits).toEqual([])
   })
 })

@@ -1,4 +1,5 @@
 import { z } from '@botpress/sdk'
+import { helpdeskIdSchema as helpdeskId } from './helpdesk-id'
 import { authorSchema, historyMessageTypes, relayedMessageTypes, typedMessageSchema } from './messages'
 
 /*
@@ -6,7 +7,12 @@ import { authorSchema, historyMessageTypes, relayedMessageTypes, typedMessageSch
  * its requests with them, validates the helpdesk's answers with them, and the OpenAPI document is generated from them.
  */
 
-const helpdeskId = z.string().min(1).max(200)
+/** Largest request body (UTF-8 JSON) the integration sends and a helpdesk must accept: 1 MiB. */
+export const MAX_REQUEST_BYTES = 1024 * 1024
+
+/** Largest answer body (after decompression) the integration reads: 1 MiB. */
+export const MAX_ANSWER_BYTES = 1024 * 1024
+
 const plainText = z
   .string()
   .describe('Plain-text rendering of the message (a caption and URL for media, the options of a choice, ...)')

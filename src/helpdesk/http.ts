@@ -1,6 +1,8 @@
-import axios, { isAxiosError, type AxiosError, type AxiosInstance } from 'axios'
+import axios, { isAxiosError, type AxiosInstance } from 'axios'
 import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
 import { boundedCache } from '../bounded-cache'
+import { MAX_ANSWER_BYTES } from '../contract/helpdesk-api'
+import { classifyAxiosError, isTransient } from './classify'
 import { clock } from './clock'
 import { signRequest } from './sign'
 
@@ -30,14 +32,6 @@ declare module 'axios' {
 
 const MAX_JITTER = 1.2 // exponentialDelay adds up to 20%
 
-const isRetryable = (error: AxiosError): boolean => {
-  // ERR_BAD_RESPONSE without a response: the answer could not be read (over 1 MiB); asking again would not help.
-  if (error.code === 'ERR_CANCELED' || (error.code === 'ERR_BAD_RESPONSE' && error.response === undefined)) return false
-  const status = error.response?.status
-  if (status === undefined) return true // network error or timeout
-  return status === 408 || status === 429 || status >= 500
-}
-
 export const attemptsOf = (error: unknown): number => {
   if (!isAxiosError(error)) return 1
   const state = (error.config as { 'axios-retry'?: { retryCount?: number } } | undefined)?.['axios-retry']
@@ -65,7 +59,7 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
       ...options.headers,
     },
     maxRedirects: 0,
-    maxContentLength: 1024 * 1024,
+    maxContentLength: MAX_ANSWER_BYTES,
     responseType: 'json',
     transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
   })
@@ -88,7 +82,7 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
     retries: policy.retries,
     shouldResetTimeout: true,
     retryCondition: (error) => {
-      if (!isRetryable(error)) return false
+      if (!isTransient(classifyAxiosError(error))) return false
       const call = error.config?.helpdeskCall
       if (!call) return false
       const nextRetry = attemptsOf(error)
