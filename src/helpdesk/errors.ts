@@ -1,6 +1,6 @@
-import { RuntimeError } from '@botpress/sdk'
 import { isAxiosError } from 'axios'
-import { classifyAxiosError, type HelpdeskFailureKind } from './classify'
+import { classify, INVALID_ANSWER_CODE } from '../failures/classify'
+import { HelpdeskError, type HelpdeskFailure } from './helpdesk-error'
 import { attemptsOf } from './http'
 import { redactorFor, type Redact } from './redact'
 
@@ -24,16 +24,7 @@ const helpdeskMessage = (data: unknown): string | undefined => {
 
 const attemptsText = (n: number) => (n === 1 ? '1 attempt' : `${n} attempts`)
 
-export type HelpdeskFailure = { kind: HelpdeskFailureKind; status?: number; code?: string }
-
-export class HelpdeskError extends RuntimeError {
-  constructor(
-    message: string,
-    readonly failure: HelpdeskFailure
-  ) {
-    super(message)
-  }
-}
+export { HelpdeskError, type HelpdeskFailure }
 
 const unreadable = (error: { message: string }): string =>
   /maxContentLength/.test(error.message) ? 'it is over 1 MiB (1048576 bytes) once decompressed' : error.message
@@ -57,12 +48,12 @@ export const helpdeskErrors = (secrets: ReadonlyArray<string | undefined>) => {
     /** A call that failed in axios: an answer with an error status, no answer, or an answer that could not be read. */
     fromAxios: (call: CallName, error: unknown): HelpdeskError => {
       if (!isAxiosError(error)) {
-        return make(call, `failed: ${error instanceof Error ? error.message : String(error)}`, { kind: 'unreachable' })
+        return make(call, `failed: ${error instanceof Error ? error.message : String(error)}`, { kind: 'bug' })
       }
-      const kind = classifyAxiosError(error)
+      const { kind, retryAfterSeconds } = classify(error)
       const attempts = attemptsText(attemptsOf(error))
       const response = error.response
-      if (kind === 'invalid-answer') {
+      if (kind === 'invalid_answer') {
         const status = response ? `${response.status} ` : ''
         return make(call, `answered ${status}with a body that could not be read: ${unreadable(error)} (after ${attempts})`, {
           kind,
@@ -73,7 +64,7 @@ export const helpdeskErrors = (secrets: ReadonlyArray<string | undefined>) => {
       if (response) {
         const { status, statusText } = response
         const text = `failed with ${status}${statusText ? ` ${statusText}` : ''}${said(response.data)} (after ${attempts})`
-        return make(call, text, { kind, status })
+        return make(call, text, { kind, status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) })
       }
       const code = error.code ?? 'network error'
       if (kind === 'refused') return make(call, `was not sent: ${error.message}`, { kind, code })
@@ -86,8 +77,9 @@ export const helpdeskErrors = (secrets: ReadonlyArray<string | undefined>) => {
     /** A 2xx answer whose body does not follow the contract. */
     invalidAnswer: (call: CallName, status: number, problems: string): HelpdeskError =>
       make(call, `answered with an unexpected body (${status} ${problems}); see the hitl contract`, {
-        kind: 'invalid-answer',
+        kind: 'invalid_answer',
         status,
+        code: INVALID_ANSWER_CODE,
       }),
     /** A request the integration refuses to send (too large, an unsafe id in its path). */
     notSent: (call: CallName, reason: string, code: string): HelpdeskError =>

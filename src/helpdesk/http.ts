@@ -2,7 +2,7 @@ import axios, { isAxiosError, type AxiosInstance } from 'axios'
 import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
 import { boundedCache } from '../bounded-cache'
 import { MAX_ANSWER_BYTES } from '../contract/helpdesk-api'
-import { classifyAxiosError, isTransient } from './classify'
+import { classify, isTransient } from '../failures/classify'
 import { clock } from './clock'
 import { signRequest } from './sign'
 
@@ -82,7 +82,7 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
     retries: policy.retries,
     shouldResetTimeout: true,
     retryCondition: (error) => {
-      if (!isTransient(classifyAxiosError(error))) return false
+      if (!isTransient(classify(error))) return false
       const call = error.config?.helpdeskCall
       if (!call) return false
       const nextRetry = attemptsOf(error)
