@@ -2,7 +2,11 @@
  * `npm start`: the sandbox with nothing to configure. With HELPDESK_URL (and HELPDESK_SECRET, optionally
  * HELPDESK_TOKEN) set, the integration talks to that helpdesk instead of the reference one.
  */
+import { LOOPBACK_OPT_IN } from '../src/helpdesk/address-rules'
 import { startSandbox, type ExternalHelpdesk } from './start-sandbox'
+
+// the reference helpdesk listens on 127.0.0.1, which the integration refuses unless told otherwise
+process.env[LOOPBACK_OPT_IN] = '1'
 
 const external = (): ExternalHelpdesk | undefined => {
   const url = process.env.HELPDESK_URL

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import dns from 'node:dns'
+import { describe, expect, it, vi } from 'vitest'
+import { LOOPBACK_OPT_IN } from '../src/helpdesk/address-rules'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import nock from 'nock'
@@ -150,5 +152,44 @@ describe('bounded requests', () => {
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(res.body).toContain(`Helpdesk call POST ${PATH} was not sent: its body is 2049 KiB, over the 1024 KiB the hitl contract allows a request`)
     expect(clock.waits).toEqual([])
+  })
+})
+
+describe('the address rules hold when connecting, whatever the host name resolves to (DNS rebinding)', () => {
+  /** The host name resolves to `address` (as a rebinding DNS server would answer), and may be connected to. */
+  const resolving = (address: string) => {
+    nock.enableNetConnect((host) => /127\.0\.0\.1|localhost|rebind\.test/.test(host))
+    const lookup = vi.spyOn(dns, 'lookup')
+    lookup.mockImplementation(((_host: string, _options: unknown, callback: (e: null, a: dns.LookupAddress[]) => void) =>
+      callback(null, [{ address, family: address.includes(':') ? 6 : 4 }])) as unknown as typeof dns.lookup)
+    return lookup
+  }
+
+  it.each([
+    ['10.0.0.7', 'private'],
+    ['169.254.169.254', 'link-local'],
+    ['::ffff:169.254.169.254', 'link-local'],
+    ['fd00::1', 'private'],
+    ['100.100.1.1', 'carrier-grade NAT'],
+  ])('refuses a public host name that resolves to %s (%s), at once and without sending', async (address, rule) => {
+    const lookup = resolving(address)
+    const res = await send({ ...testConfig, helpdeskUrl: 'https://helpdesk.rebind.test/api' })
+    expect(res.body).toContain(`Helpdesk call POST ${PATH} was not sent: the host helpdesk.rebind.test resolved to ${address}, which the ${rule} rule refuses`)
+    expect(lookup).toHaveBeenCalledTimes(1)
+    expect(clock.waits).toEqual([])
+  })
+
+  it(`connects to loopback only with ${LOOPBACK_OPT_IN}=1`, async () => {
+    const helpdesk = await startLoopback((_req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"m1"}'))
+    const port = new URL(helpdesk.url).port
+    resolving('127.0.0.1')
+    const allowed = await send({ ...testConfig, helpdeskUrl: `http://localhost:${port}` })
+    expect(allowed.status ?? 200).toBe(200)
+    vi.stubEnv(LOOPBACK_OPT_IN, '')
+    const refused = await send({ ...testConfig, helpdeskUrl: `https://helpdesk.rebind.test:${port}` })
+    vi.unstubAllEnvs()
+    await helpdesk.close()
+    expect(refused.body).toContain('resolved to 127.0.0.1, which the loopback rule refuses')
+    expect(helpdesk.attempts()).toBe(1)
   })
 })

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { LOOPBACK_OPT_IN } from '../src/helpdesk/address-rules'
 import { useCapturedLogs } from './harness/quiet'
 import { useSkippedWaits } from './harness/clock'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { register, TEST_TOKEN, testConfig } from './harness/integration'
-import { refusedUrl } from './harness/loopback'
+import { refusedUrl, startLoopback } from './harness/loopback'
 
 useWorld()
 useCapturedLogs()
@@ -52,5 +53,51 @@ describe('register: the helpdesk is checked when the integration is saved', () =
     expect(message).toContain('helpdeskUrl: must be an https:// URL')
     expect(message).toContain('webhookSecret: must be a Standard Webhooks secret')
     expect(message).not.toContain('secret123')
+  })
+})
+
+describe('register: no helpdesk URL that reaches the network Botpress runs in', () => {
+  const refused: Array<[string, string, string]> = [
+    ['https://10.0.0.5/api', 'private', '10.0.0.5 is a private address'],
+    ['https://172.20.1.1', 'private', '172.20.1.1 is a private address'],
+    ['https://192.168.1.10/api', 'private', '192.168.1.10 is a private address'],
+    ['https://169.254.169.254/latest', 'link-local', '169.254.169.254 is a link-local address'],
+    ['https://100.64.0.1', 'carrier-grade NAT', '100.64.0.1 is a carrier-grade NAT'],
+    ['https://224.0.0.1', 'multicast', '224.0.0.1 is a multicast address'],
+    ['https://0.0.0.0', 'unspecified', '0.0.0.0 is an unspecified address'],
+    ['https://127.0.0.1:8443', 'loopback', '127.0.0.1 is a loopback address'],
+    ['http://localhost:8080/api', 'loopback', 'the host localhost is this machine'],
+    ['http://[::1]:8080', 'loopback', '::1 is a loopback address'],
+    ['https://metadata.google.internal/computeMetadata', 'metadata host', 'metadata.google.internal is a cloud metadata service'],
+    ['https://2130706433/api', 'numeric IP spelling', 'the host 2130706433 is an IP address written in a numeric'],
+    ['https://0x7f000001', 'numeric IP spelling', '(it means 127.0.0.1)'],
+    ['https://0177.0.0.1', 'numeric IP spelling', '(it means 127.0.0.1)'],
+    ['https://0xa9.254.169.254', 'numeric IP spelling', '(it means 169.254.169.254)'],
+    ['https://10.1', 'numeric IP spelling', '(it means 10.0.0.1)'],
+  ]
+
+  it.each(refused)('refuses %s, naming the %s rule, without calling it', async (helpdeskUrl, rule, why) => {
+    vi.stubEnv(LOOPBACK_OPT_IN, '')
+    const message = errorOf(await register({ ...testConfig, helpdeskUrl }))
+    vi.unstubAllEnvs()
+    expect(message).toContain('Invalid hitl integration configuration (helpdeskUrl: ')
+    expect(message).toContain(why)
+    expect(message).toContain(`(rule: ${rule})`)
+    expect(message).not.toContain('Helpdesk call')
+  })
+
+  it(`allows loopback only with ${LOOPBACK_OPT_IN}=1, and nothing else with it`, async () => {
+    const calls = expectHelpdeskCall('GET', '/health', [200])
+    expect((await register()).status ?? 200).toBe(200)
+    expect(calls).toHaveLength(1)
+    const helpdesk = await startLoopback((_req, res) => res.writeHead(200).end('{}'))
+    expect((await register({ ...testConfig, helpdeskUrl: helpdesk.url })).status ?? 200).toBe(200)
+    vi.stubEnv(LOOPBACK_OPT_IN, '')
+    const message = errorOf(await register({ ...testConfig, helpdeskUrl: helpdesk.url }))
+    vi.unstubAllEnvs()
+    await helpdesk.close()
+    expect(message).toContain(`127.0.0.1 is a loopback address; loopback is allowed only when the environment variable ${LOOPBACK_OPT_IN}=1 is set`)
+    expect(helpdesk.attempts()).toBe(1)
+    expect(errorOf(await register({ ...testConfig, helpdeskUrl: 'https://169.254.169.254' }))).toContain('(rule: link-local)')
   })
 })

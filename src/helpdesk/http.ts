@@ -1,9 +1,12 @@
 import axios, { isAxiosError, type AxiosInstance } from 'axios'
 import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
+import http from 'node:http'
+import https from 'node:https'
 import { boundedCache } from '../bounded-cache'
 import { MAX_ANSWER_BYTES } from '../contract/helpdesk-api'
 import { classify, isTransient } from '../failures/classify'
 import { clock } from './clock'
+import { guardedLookup } from './guarded-lookup'
 import { signRequest } from './sign'
 
 /** Retries stay inside `budgetMs`, which leaves room in the Botpress action time limit for the rest of an action. */
@@ -59,6 +62,9 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
       ...options.headers,
     },
     maxRedirects: 0,
+    // every connection checks the addresses its host resolves to (the same rules as the configured URL)
+    httpAgent: new http.Agent({ keepAlive: true, lookup: guardedLookup }),
+    httpsAgent: new https.Agent({ keepAlive: true, lookup: guardedLookup }),
     maxContentLength: MAX_ANSWER_BYTES,
     responseType: 'json',
     transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
