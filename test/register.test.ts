@@ -1,3 +1,5 @@
+import dns from 'node:dns'
+import nock from 'nock'
 import { describe, expect, it, vi } from 'vitest'
 import { LOOPBACK_OPT_IN } from '../src/helpdesk/address-rules'
 import { useCapturedLogs } from './harness/quiet'
@@ -99,5 +101,25 @@ describe('register: no helpdesk URL that reaches the network Botpress runs in', 
     expect(message).toContain(`127.0.0.1 is a loopback address; loopback is allowed only when the environment variable ${LOOPBACK_OPT_IN}=1 is set`)
     expect(helpdesk.attempts()).toBe(1)
     expect(errorOf(await register({ ...testConfig, helpdeskUrl: 'https://169.254.169.254' }))).toContain('(rule: link-local)')
+  })
+})
+
+describe('register: what to fix, by the kind of failure', () => {
+  it('a host name that resolves to a private address is refused when connecting, with what to do', async () => {
+    nock.enableNetConnect((host) => /127\.0\.0\.1|localhost|rebind\.test/.test(host))
+    vi.spyOn(dns, 'lookup').mockImplementation(((_h: string, _o: unknown, callback: (e: null, a: dns.LookupAddress[]) => void) =>
+      callback(null, [{ address: '192.168.0.20', family: 4 }])) as unknown as typeof dns.lookup)
+    const message = errorOf(await register({ ...testConfig, helpdeskUrl: 'https://helpdesk.rebind.test' }))
+    vi.restoreAllMocks()
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/)
+    expect(message).toContain('GET /health was not sent: the host helpdesk.rebind.test resolved to 192.168.0.20, which the private rule refuses')
+    expect(message).toContain('give a host name that resolves to a public address')
+  })
+
+  it('an answer that cannot be read', async () => {
+    expectHelpdeskCall('GET', '/health', [200, 'x'.repeat(1024 * 1024 + 1)])
+    const message = errorOf(await register())
+    expect(message).toContain('GET /health answered with a body that could not be read')
+    expect(message).toContain('GET /health must answer a small body')
   })
 })
