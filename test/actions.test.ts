@@ -1,13 +1,11 @@
 import { Client } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
-import { useCapturedLogs } from './harness/quiet'
 import { useSkippedWaits } from './harness/clock'
 import { botOf, useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { BOT_ID, runAction, TEST_SECRET, TEST_TOKEN, testConfig } from './harness/integration'
 
 const world = useWorld()
-useCapturedLogs()
 useSkippedWaits()
 const client = () => new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl' })
 

@@ -1,5 +1,5 @@
 import dns from 'node:dns'
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LOOPBACK_OPT_IN } from '../src/helpdesk/address-rules'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
@@ -8,11 +8,10 @@ import { gzipSync } from 'node:zlib'
 import { HELPDESK, relayMessage, testConfig } from './harness/integration'
 import { refusedUrl, startLoopback } from './harness/loopback'
 import { useSkippedWaits } from './harness/clock'
-import { useCapturedLogs } from './harness/quiet'
+import { logged } from './harness/logs'
 
 useWorld()
 const clock = useSkippedWaits()
-const logs = useCapturedLogs()
 const conversation = { id: 'conv_downstream', tags: { id: 'hd_conv_1' } }
 const PATH = '/conversations/hd_conv_1/messages'
 const send = (configuration = testConfig) =>
@@ -96,7 +95,7 @@ describe('outbound calls: retries with backoff, same webhook-id, clear failures'
     const scope = nock(HELPDESK).post(`/api${PATH}`).times(5).delay(1300).reply(200)
     const res = await send({ ...testConfig, requestTimeoutMs: 1000 })
     expect(res.body).toMatch(/timed out after \d+ ms \(after 3 attempts\)/)
-    expect(logs.lines.filter((line) => line.includes('ETIMEDOUT); retrying'))).toHaveLength(2)
+    expect(logged('warn').filter((line) => line.includes('ETIMEDOUT); retrying'))).toHaveLength(2)
     scope.persist(false)
     nock.cleanAll()
   })
@@ -156,6 +155,11 @@ describe('bounded requests', () => {
 })
 
 describe('the address rules hold when connecting, whatever the host name resolves to (DNS rebinding)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/)
+  })
+
   /** The host name resolves to `address` (as a rebinding DNS server would answer), and may be connected to. */
   const resolving = (address: string) => {
     nock.enableNetConnect((host) => /127\.0\.0\.1|localhost|rebind\.test/.test(host))
