@@ -4,6 +4,10 @@ export const userTags = {
   id: { title: 'Helpdesk user ID', description: "The helpdesk's id of the end user (answer of POST /users)" },
   email: { title: 'Email', description: 'Email address of the end user, as given to createUser' },
   agentId: { title: 'Helpdesk agent ID', description: "The helpdesk's id of the human agent this user stands for" },
+  pendingKey: {
+    title: 'Pending createUser key',
+    description: 'Key of the createUser input while the helpdesk contact is not linked yet; a retry finds the user by it',
+  },
 } as const
 
 export const conversationTags = {
@@ -16,7 +20,11 @@ export const conversationTags = {
     description: "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again",
   },
   closed: { title: 'Closed', description: '"true" once the conversation was closed by either side' },
-  pendingFor: { title: 'Pending for', description: 'End user whose startHitl did not complete; a retry reuses this conversation' },
+  pendingFor: {
+    title: 'Pending for',
+    description:
+      'End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation',
+  },
 } as const
 
 export const messageTags = {

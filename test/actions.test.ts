@@ -92,6 +92,30 @@ describe('createUser', () => {
   })
 })
 
+describe('createUser is retry-safe', () => {
+  it('a retry after a lost answer sends the same botpressUserId and webhook-id, and links the one contact', async () => {
+    const first = expectHelpdeskCall('POST', '/users', [503, { message: 'committed, then lost' }, { 'retry-after': '120' }])
+    const failed = await runAction('createUser', { name: 'Ada', email: 'ada@example.com' })
+    expect(failed.error).toContain('failed with 503')
+    const retried = expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_1' }])
+    const result = await runAction<{ userId: string }>('createUser', { name: 'Ada', email: 'ada@example.com' })
+    expect(result.status).toBe(200)
+    expect(retried[0]!.headers['webhook-id']).toBe(first[0]!.headers['webhook-id'])
+    expect(retried[0]!.raw).toBe(first[0]!.raw)
+    expect(botOf(world.api).users).toEqual([
+      expect.objectContaining({ id: result.output!.userId, tags: { id: 'hd_user_1', email: 'ada@example.com' } }),
+    ])
+  })
+
+  it('once linked, the same input again is another end user (two people may share a name)', async () => {
+    expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_1' }], [201, { id: 'hd_user_2' }])
+    const a = await runAction<{ userId: string }>('createUser', { name: 'Sam' })
+    const b = await runAction<{ userId: string }>('createUser', { name: 'Sam' })
+    expect(a.output!.userId).not.toBe(b.output!.userId)
+    expect(botOf(world.api).users.map((u) => u.tags.id)).toEqual(['hd_user_1', 'hd_user_2'])
+  })
+})
+
 describe('startHitl', () => {
   it('opens the ticket with title, description, session fields and the whole history, each entry with its text', async () => {
     const user = await seedEndUser()

@@ -4,7 +4,7 @@
 export type TIntegration = {
   name: "hitl"
   version: "0.1.0"
-  user: { "tags": { "id": { "title": "Helpdesk user ID", "description": "The helpdesk's id of the end user (answer of POST /users)" }, "email": { "title": "Email", "description": "Email address of the end user, as given to createUser" }, "agentId": { "title": "Helpdesk agent ID", "description": "The helpdesk's id of the human agent this user stands for" } }, "creation": { "enabled": false, "requiredTags": [] } }
+  user: { "tags": { "id": { "title": "Helpdesk user ID", "description": "The helpdesk's id of the end user (answer of POST /users)" }, "email": { "title": "Email", "description": "Email address of the end user, as given to createUser" }, "agentId": { "title": "Helpdesk agent ID", "description": "The helpdesk's id of the human agent this user stands for" }, "pendingKey": { "title": "Pending createUser key", "description": "Key of the createUser input while the helpdesk contact is not linked yet; a retry finds the user by it" } }, "creation": { "enabled": false, "requiredTags": [] } }
   configuration: { 
 /** Base URL of the helpdesk API that implements the hitl contract, e.g. https://helpdesk.example.com/botpress. The integration calls GET /health, POST /users, POST /conversations, ... relative to it */
 helpdeskUrl: string
@@ -139,7 +139,7 @@ userId?: string
 /** Additional data for custom integrations, encoded in a string */
 additionalData?: string
  }
-}; message: { "tags": { "id": { "title": "Helpdesk message ID", "description": "The helpdesk's id of an agent message; a redelivery finds it by this id" }, "delivery": { "title": "Delivery", "description": "Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate" } } }; conversation: { "tags": { "id": { "title": "Helpdesk conversation ID", "description": "The helpdesk's id of the conversation (ticket), answer of POST /conversations" }, "agentId": { "title": "Assigned agent ID", "description": "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again" }, "closed": { "title": "Closed", "description": "\"true\" once the conversation was closed by either side" }, "pendingFor": { "title": "Pending for", "description": "End user whose startHitl did not complete; a retry reuses this conversation" } }, "creation": { "enabled": false, "requiredTags": [] } } }
+}; message: { "tags": { "id": { "title": "Helpdesk message ID", "description": "The helpdesk's id of an agent message; a redelivery finds it by this id" }, "delivery": { "title": "Delivery", "description": "Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate" } } }; conversation: { "tags": { "id": { "title": "Helpdesk conversation ID", "description": "The helpdesk's id of the conversation (ticket), answer of POST /conversations" }, "agentId": { "title": "Assigned agent ID", "description": "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again" }, "closed": { "title": "Closed", "description": "\"true\" once the conversation was closed by either side" }, "pendingFor": { "title": "Pending for", "description": "End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation" } }, "creation": { "enabled": false, "requiredTags": [] } } }
 }
   events: {
   "hitlAssigned": { 
