@@ -197,13 +197,55 @@ describe('startHitl', () => {
     expect(botOf(world.api).conversations).toHaveLength(0)
   })
 
-  it('removes the Botpress conversation when the helpdesk refuses the ticket', async () => {
+  it('after a refusal, leaves no conversation the plugin or a webhook could use, and the request once fixed opens a new one', async () => {
     const user = await seedEndUser()
-    expectHelpdeskCall('POST', '/conversations', [400, { message: 'queue tier-9 does not exist' }])
-    const result = await runAction('startHitl', { userId: user.id, messageHistory: [], hitlSession: { queue: 'tier-9' } })
+    const refused = expectHelpdeskCall('POST', '/conversations', [400, { message: 'queue tier-9 does not exist' }])
+    const input = { userId: user.id, messageHistory: [], hitlSession: { queue: 'tier-9' } }
+    const result = await runAction('startHitl', input)
     expect(result.error).toContain('POST /conversations failed with 400')
     expect(result.error).toContain('queue tier-9 does not exist')
-    expect(botOf(world.api).conversations).toHaveLength(0)
+    expect(botOf(world.api).conversations.filter((c) => c.tags.id !== undefined || c.tags.pendingFor !== undefined)).toEqual([])
+    // the helpdesk remembers its 400 for that webhook-id: the retry must come with another one
+    const fixed = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_2' }])
+    const retried = await runAction<{ conversationId: string }>('startHitl', input)
+    expect(retried.status).toBe(200)
+    expect(fixed[0]!.headers['webhook-id']).not.toBe(refused[0]!.headers['webhook-id'])
+    expect(botOf(world.api).conversations.find((c) => c.id === retried.output!.conversationId)!.tags.id).toBe('hd_conv_2')
+  })
+})
+
+describe('startHitl: bounded history', () => {
+  const say = (i: number, size: number) => ({ source: { type: 'bot' }, type: 'text', payload: { text: `${i}:${'x'.repeat(size)}` } })
+
+  it('keeps the newest messages that fit in 512 KiB, drops the oldest, and says how many are left out', async () => {
+    const user = await seedEndUser()
+    const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_big' }])
+    const history = Array.from({ length: 100 }, (_, i) => say(i, 10_000))
+    const result = await runAction('startHitl', { userId: user.id, messageHistory: history })
+    expect(result.status).toBe(200)
+    const body = calls[0]!.body as { messages: Array<{ text: string }>; omittedMessages: number }
+    const kept = body.messages.length
+    expect(kept).toBeGreaterThan(20)
+    expect(kept).toBeLessThan(100)
+    expect(Buffer.byteLength(JSON.stringify(body.messages))).toBeLessThanOrEqual(512 * 1024)
+    expect(body.messages.map((m) => Number(m.text.split(':')[0]))).toEqual(Array.from({ length: kept }, (_, i) => 100 - kept + i))
+    expect(body.omittedMessages).toBe(100 - kept)
+    expect(Buffer.byteLength(calls[0]!.raw)).toBeLessThanOrEqual(1024 * 1024)
+  })
+
+  it('counts the messages over the history limit and of unknown types as left out too', async () => {
+    const user = await seedEndUser()
+    const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_small' }])
+    const history = [{ source: { type: 'bot' }, type: 'custom', payload: {} }, say(1, 1), say(2, 1), say(3, 1)]
+    await runAction('startHitl', { userId: user.id, messageHistory: history }, { ...testConfig, historyLimit: 2 })
+    expect(calls[0]!.body).toMatchObject({ omittedMessages: 2, messages: [{ text: '2:x' }, { text: '3:x' }] })
+  })
+
+  it('a request over 1 MiB without its history (a huge description) fails at once, naming its size', async () => {
+    const user = await seedEndUser()
+    const result = await runAction('startHitl', { userId: user.id, description: 'd'.repeat(1024 * 1024), messageHistory: [] })
+    expect(result.error).toContain('Helpdesk call POST /conversations was not sent: its body is 1025 KiB, over the 1024 KiB')
+    expect(botOf(world.api).conversations.filter((c) => c.tags.pendingFor !== undefined)).toEqual([])
   })
 })
 
