@@ -99,9 +99,12 @@ it('message handlers get the exact payload of their message type', () => {
   expectTypeOf<bp.MessageProps['hitl']['text']['conversation']['tags']>().toEqualTypeOf<
     Partial<Record<'id' | 'agentId' | 'closed' | 'pendingFor', string>>
   >()
-  // a payload is not a loose record: a field no message type has is an error
+  // a payload is not a loose record (as it was, `{ [x: string]: any }`): a field a text message lacks is an error
+  type TextPayload = bp.MessageProps['hitl']['text']['payload']
   // @ts-expect-error `imageUrl` is not a field of a text message
-  expectTypeOf<bp.MessageProps['hitl']['text']['payload']['imageUrl']>().toBeString()
+  const stray: TextPayload = { text: 'hi', imageUrl: 'https://x.test/p.png' }
+  expect(stray.text).toBe('hi')
+  expectTypeOf<TextPayload>().not.toHaveProperty('imageUrl')
 })
 
 it('actions take and return exactly what the hitl interface declares', () => {
