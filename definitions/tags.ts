@@ -4,9 +4,10 @@ export const userTags = {
   id: { title: 'Helpdesk user ID', description: "The helpdesk's id of the end user (answer of POST /users)" },
   email: { title: 'Email', description: 'Email address of the end user, as given to createUser' },
   agentId: { title: 'Helpdesk agent ID', description: "The helpdesk's id of the human agent this user stands for" },
-  pendingKey: {
-    title: 'Pending createUser key',
-    description: 'Key of the createUser input while the helpdesk contact is not linked yet; a retry finds the user by it',
+  createKey: {
+    title: 'createUser key',
+    description:
+      'Key of the createUser input that made this user: of the email (kept), or of the whole input until the helpdesk contact is linked; a retry finds the user by it',
   },
 } as const
 

@@ -103,8 +103,28 @@ describe('createUser is retry-safe', () => {
     expect(retried[0]!.headers['webhook-id']).toBe(first[0]!.headers['webhook-id'])
     expect(retried[0]!.raw).toBe(first[0]!.raw)
     expect(botOf(world.api).users).toEqual([
-      expect.objectContaining({ id: result.output!.userId, tags: { id: 'hd_user_1', email: 'ada@example.com' } }),
+      expect.objectContaining({ id: result.output!.userId, tags: expect.objectContaining({ id: 'hd_user_1', email: 'ada@example.com' }) }),
     ])
+  })
+
+  it('with an email, the same end user again (even renamed) is the one user, without another helpdesk call', async () => {
+    const calls = expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_1' }])
+    const first = await runAction<{ userId: string }>('createUser', { name: 'Ada', email: 'ada@example.com' })
+    const again = await runAction<{ userId: string }>('createUser', { name: 'Ada', email: 'ada@example.com' })
+    const renamed = await runAction<{ userId: string }>('createUser', { name: 'Ada L.', email: 'ADA@example.com ' })
+    expect(calls).toHaveLength(1)
+    expect(again.output!.userId).toBe(first.output!.userId)
+    expect(renamed.output!.userId).toBe(first.output!.userId)
+    expect(botOf(world.api).users).toHaveLength(1)
+  })
+
+  it('a retry under another name finds the pending user and sends the body of its first attempt', async () => {
+    const first = expectHelpdeskCall('POST', '/users', [504, { message: 'gateway timeout' }, { 'retry-after': '120' }])
+    await runAction('createUser', { name: 'Ada', email: 'ada@example.com' })
+    const retried = expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_1' }])
+    await runAction('createUser', { name: 'Ada Lovelace', email: 'ada@example.com' })
+    expect(retried[0]!.headers['webhook-id']).toBe(first[0]!.headers['webhook-id'])
+    expect(retried[0]!.raw).toBe(first[0]!.raw)
   })
 
   it('once linked, the same input again is another end user (two people may share a name)', async () => {
