@@ -74,7 +74,7 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
     const call = config.helpdeskCall
     if (!call) throw new Error('helpdesk request without call state')
     const remaining = policy.budgetMs - (clock().now() - call.startedAt)
-    config.timeout = Math.max(1, Math.min(options.timeoutMs, remaining))
+    config.timeout = Math.max(1, Math.floor(Math.min(options.timeoutMs, remaining)))
     if (options.webhookSecret) {
       const body = typeof config.data === 'string' ? config.data : ''
       for (const [name, value] of Object.entries(signRequest(options.webhookSecret, call.webhookId, body))) {
