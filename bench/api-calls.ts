@@ -53,8 +53,16 @@ const outputOf = <T>(res: Response | void): T => {
   return (JSON.parse(res.body) as { output: T }).output
 }
 
+// Events that take a conversation's announcement turn are spaced by this much of the API's clock, so that each finds
+// the previous one's turn lapsed (it is given back with a 1 s lease) instead of being answered 503 in_progress.
+const TURN_GAP_MS = 2_000
+
 export const measureApiCalls = async (): Promise<CallRow[]> => {
-  const api: BotpressApiServer = await startBotpressApi({ log: () => undefined })
+  let clockOffset = 0
+  const api: BotpressApiServer = await startBotpressApi({ log: () => undefined, now: () => Date.now() + clockOffset })
+  const nextTurn = () => {
+    clockOffset += TURN_GAP_MS
+  }
   const helpdesk: LoopbackHelpdesk = await startLoopbackHelpdesk()
   const previousUrl = process.env.BP_API_URL
   process.env.BP_API_URL = api.url
@@ -141,15 +149,34 @@ export const measureApiCalls = async (): Promise<CallRow[]> => {
       webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed), target, 'wh_m3', new Date(Date.now() + 1000))
     )
 
-    await measure('inbound', 'agent assigned', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed), target, 'wh_a1'))
+    const at = (seconds: number) => new Date(Date.UTC(2026, 4, 1, 9, 0, seconds)).toISOString()
+    nextTurn()
+    await measure('inbound', 'agent assigned', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1'))
+    nextTurn()
     await measure(
       'inbound',
       'agent assigned, redelivered',
-      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed), target, 'wh_a1', new Date(Date.now() + 1000))
+      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1', new Date(Date.now() + 1000))
     )
+    nextTurn()
+    await measure('inbound', 'agent assigned, same agent again', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1b', renamed, at(2)), target, 'wh_a1b'))
     const other = { id: 'agent_8', name: 'Alan Turing' }
-    await measure('inbound', 'agent assigned, another agent', webhookRequest(agentAssignedEvent(ticketId, 'evt_a2', other), target, 'wh_a2'))
+    nextTurn()
+    await measure('inbound', 'agent assigned, another agent', webhookRequest(agentAssignedEvent(ticketId, 'evt_a2', other, at(3)), target, 'wh_a2'))
+    nextTurn()
+    await measure(
+      'inbound',
+      'agent assigned, first delivery redelivered after the reassignment',
+      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1', new Date(Date.now() + 2000))
+    )
+    nextTurn()
+    await measure(
+      'inbound',
+      'agent assigned, an older event arriving late',
+      webhookRequest(agentAssignedEvent(ticketId, 'evt_a0', AGENT, at(0)), target, 'wh_a0')
+    )
 
+    nextTurn()
     await measure('inbound', 'conversation closed', webhookRequest(conversationClosedEvent(ticketId, 'evt_c1'), target, 'wh_c1'))
     await measure(
       'inbound',

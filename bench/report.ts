@@ -81,6 +81,49 @@ const verdicts = (r: Results): Verdict[] => {
     ...(inboundMax > 3 ? { why: `up to ${inboundMax} calls` } : {}),
   })
 
+  // 2b. announcements and duplicates
+  const inboundRow = (operation: string) => r.calls.find((c) => c.group === 'inbound' && c.operation === operation)
+  const callsOf = (operation: string) => inboundRow(operation)?.botpressCalls ?? Number.NaN
+  const assignment = callsOf('agent assigned')
+  const reassignment = callsOf('agent assigned, another agent')
+  const close = callsOf('conversation closed')
+  out.push({
+    target: 'at most 4 Botpress API calls per assignment',
+    result: `${Math.max(assignment, reassignment)} (first assignment ${assignment}, another agent ${reassignment}, the same agent again ${callsOf('agent assigned, same agent again')}); 10 before the announcement turn`,
+    met: Math.max(assignment, reassignment) <= 4,
+    ...(Math.max(assignment, reassignment) <= 4
+      ? {}
+      : {
+          why:
+            'find the conversation, find or create the agent user, take the turn, record the assignment in the tags, ' +
+            'announce, give the turn back. Botpress has no compare-and-set: the turn (getOrSetState) is the only way to ' +
+            'make the record and the announcement one decision, and giving it back is what lets the next event of the ' +
+            'conversation proceed within a second rather than after the 10 s lease (see docs/performance.md, "Exactly once")',
+        }),
+  })
+  out.push({
+    target: 'at most 3 Botpress API calls per close',
+    result: `${close}; 7 before the announcement turn`,
+    met: close <= 3,
+    ...(close <= 3
+      ? {}
+      : {
+          why:
+            'find, take the turn, mark the conversation closed, announce. The mark must land before hitlStopped so that ' +
+            'an agent message written meanwhile sees it in its own answer and is withdrawn (item 3), and Botpress has no ' +
+            'atomic "set this tag if absent" that could also be the turn; a close is final, so its turn is never given back',
+        }),
+  })
+  const duplicates = r.calls.filter((c) => c.group === 'inbound' && c.answer.endsWith('duplicate'))
+  const firsts: Record<string, number> = { 'agent message': callsOf('agent message, steady state'), 'agent assigned': assignment, 'conversation closed': close }
+  const over = duplicates.filter((d) => d.botpressCalls > (Object.entries(firsts).find(([k]) => d.operation.startsWith(k))?.[1] ?? 0))
+  out.push({
+    target: 'a duplicate costs at most as many Botpress API calls as the first delivery',
+    result: duplicates.map((d) => `${d.operation}: ${d.botpressCalls}`).join('; '),
+    met: over.length === 0,
+    ...(over.length === 0 ? {} : { why: `more calls for ${over.map((d) => d.operation).join(', ')}` }),
+  })
+
   // 3. own time
   const own = r.own.webhook
   const ownMet = own.latency.p99 < OWN_TIME_TARGET_MS

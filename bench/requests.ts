@@ -80,11 +80,12 @@ export const messageCreatedEvent = (conversationId: string, messageId: string, a
   message: { id: messageId, type: 'text', payload: { text: `Agent says ${messageId}` } },
 })
 
-export const agentAssignedEvent = (conversationId: string, id: string, agent: Agent = AGENT) => ({
+export const agentAssignedEvent = (conversationId: string, id: string, agent: Agent = AGENT, occurredAt?: string) => ({
   id,
   type: 'agent.assigned',
   conversationId,
   agent,
+  ...(occurredAt ? { occurredAt } : {}),
 })
 
 export const conversationClosedEvent = (conversationId: string, id: string) => ({

@@ -9,6 +9,10 @@ export const userTags = {
     description:
       'Key of the createUser input that made this user: of the email (kept), or of the whole input until the helpdesk contact is linked; a retry finds the user by it',
   },
+  profileAt: {
+    title: 'Profile as of',
+    description: 'occurredAt of the event that last set the agent name and picture; an older event does not change them',
+  },
 } as const
 
 export const conversationTags = {
@@ -20,7 +24,20 @@ export const conversationTags = {
     title: 'Assigned agent ID',
     description: "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again",
   },
+  agentUserId: { title: 'Assigned agent user', description: 'Botpress user id of the agent currently assigned' },
+  assignedAt: {
+    title: 'Assigned as of',
+    description: 'occurredAt of the assignment in force; an older agent.assigned changes nothing',
+  },
+  assignments: {
+    title: 'Recent assignments',
+    description: 'Digests of the webhook-ids of the last 16 agent.assigned deliveries, the one in force last',
+  },
   closed: { title: 'Closed', description: '"true" once the conversation was closed by either side' },
+  closedBy: {
+    title: 'Closed by',
+    description: '"helpdesk" when conversation.closed closed it (hitlStopped is then announced), empty otherwise',
+  },
   pendingFor: {
     title: 'Pending for',
     description:
@@ -29,7 +46,11 @@ export const conversationTags = {
 } as const
 
 export const messageTags = {
-  id: { title: 'Helpdesk message ID', description: "The helpdesk's id of an agent message; a redelivery finds it by this id" },
+  id: { title: 'Helpdesk message ID', description: "The helpdesk's id of an agent message" },
+  webhookId: {
+    title: 'Webhook delivery',
+    description: 'Digest of the webhook-id that delivered the message; a redelivery finds the message by it',
+  },
   delivery: {
     title: 'Delivery',
     description: 'Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate',

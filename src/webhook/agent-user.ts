@@ -1,5 +1,6 @@
 import type * as bp from '../bp'
 import type { Agent } from '../contract/webhook-events'
+import { canonicalInstant, occurredBefore } from './occurred-at'
 
 type User = Awaited<ReturnType<bp.Client['getUser']>>['user']
 
@@ -11,14 +12,23 @@ export const agentUserLookup = (agent: Agent) => ({
   discriminateByTags: ['agentId' as const],
 })
 
-/** Brings an existing agent user up to date with what the helpdesk says now; no call when nothing changed. */
-export const keepAgentCurrent = async (client: bp.Client, user: User, agent: Agent): Promise<User> => {
+/**
+ * Brings an existing agent user up to date with what an event says; no call when nothing changed. An event that
+ * occurred before the one that last set the profile (`profileAt`) changes nothing, so a late redelivery never brings
+ * back an old name or picture. Events without `occurredAt` are taken in arrival order. profileAt is written with a
+ * change only (and once on a user created without it), so that an unchanged profile costs no call.
+ */
+export const keepAgentCurrent = async (client: bp.Client, user: User, agent: Agent, occurredAt?: string): Promise<User> => {
+  if (occurredBefore(occurredAt, user.tags.profileAt)) return user
   const changes = {
     ...(agent.name !== undefined && agent.name !== user.name ? { name: agent.name } : {}),
     ...(agent.pictureUrl !== undefined && agent.pictureUrl !== user.pictureUrl ? { pictureUrl: agent.pictureUrl } : {}),
-    ...(agent.email !== undefined && agent.email !== user.tags.email ? { tags: { email: agent.email } } : {}),
   }
-  if (Object.keys(changes).length === 0) return user
-  const { user: updated } = await client.updateUser({ id: user.id, ...changes })
+  const email = agent.email !== undefined && agent.email !== user.tags.email ? { email: agent.email } : {}
+  // The first event with occurredAt marks the profile's time once (a user just created has none).
+  const unmarked = occurredAt !== undefined && !user.tags.profileAt
+  if (Object.keys(changes).length === 0 && Object.keys(email).length === 0 && !unmarked) return user
+  const tags = { ...email, ...(occurredAt !== undefined ? { profileAt: canonicalInstant(occurredAt) } : {}) }
+  const { user: updated } = await client.updateUser({ id: user.id, ...changes, ...(Object.keys(tags).length ? { tags } : {}) })
   return updated
 }
