@@ -108,7 +108,27 @@ export const createConversationRequest = (ids: Ids): CreateConversationRequest =
   description: 'The end user asked for a human agent',
   session: { priority: 'high', tags: ['delivery'], queue: 'support', customFields: { orderId: '1234' } },
   messages: historyTypes.map((type) => historyEntry(type, ids.botpressUserId)),
+  omittedMessages: 0,
 })
+
+/**
+ * A `POST /conversations` as large as the contract allows: a history that fills its 512 KiB budget, and a description
+ * that takes the body close to the 1 MiB request limit, as a long conversation and a long summary would.
+ */
+export const largeConversationRequest = (ids: Ids): CreateConversationRequest => {
+  const line = (i: number): HistoryEntry => {
+    const text = `Message ${i}: ${'the parcel has still not arrived, '.repeat(30)}`
+    return { author: authorOf('user', ids.botpressUserId), type: 'text', payload: { text }, text } as HistoryEntry
+  }
+  const messages: HistoryEntry[] = []
+  while (Buffer.byteLength(JSON.stringify([...messages, line(messages.length)])) <= 500 * 1024) messages.push(line(messages.length))
+  return {
+    ...createConversationRequest(ids),
+    description: 'A long summary. '.repeat(29_000),
+    messages,
+    omittedMessages: 250,
+  }
+}
 
 export type MessageCase = { name: string; request: CreateMessageRequest }
 

@@ -200,7 +200,7 @@ describe('REST calls', () => {
 
   it('stores a ticket with its history, session fields and open status', async () => {
     const session = { priority: 'high' as const, tags: ['vip'], requesterName: 'Janet' }
-    const { ticketId, userId, botpressUserId } = await createTicket({ session, description: 'from the website' })
+    const { ticketId, userId, botpressUserId } = await createTicket({ session, description: 'from the website', omittedMessages: 3 })
     const ticket = helpdesk.store.ticket(ticketId)
     expect(ticket).toMatchObject({
       id: ticketId,
@@ -208,6 +208,7 @@ describe('REST calls', () => {
       title: 'Refund please',
       description: 'from the website',
       session,
+      omittedMessages: 3,
       botpressUserId,
       requester: { userId, name: 'Janet', email: 'jane@example.com' },
     })

@@ -97,7 +97,10 @@ describe('the helpdesk fails', () => {
         expect(helpdesk.state.users).toEqual([expect.objectContaining({ botpressUserId: user!.id })])
         expect(user!.tags.id).toBe(helpdesk.state.users[0]!.id)
       },
-      undone: () => expect(bot().users).toEqual([]),
+      undone: (after) =>
+        after === 'refusal'
+          ? expect(bot().users).toEqual([])
+          : expect(bot().users.filter((u) => u.tags.id !== undefined)).toEqual([]),
     },
     {
       name: 'startHitl',
@@ -113,14 +116,16 @@ describe('the helpdesk fails', () => {
           )
         ),
       done: () => {
-        expect(bot().conversations).toHaveLength(1)
-        const [conversation] = bot().conversations
+        // a refused request's conversation is let go (untagged, never deleted): only the linked one counts
+        const linked = bot().conversations.filter((c) => c.tags.id !== undefined)
+        expect(linked).toHaveLength(1)
+        const [conversation] = linked
         expect(helpdesk.state.tickets).toEqual([expect.objectContaining({ botpressConversationId: conversation!.id })])
         expect(conversation!.tags.id).toBe(helpdesk.state.tickets[0]!.id)
       },
       undone: (after) =>
         after === 'refusal'
-          ? expect(bot().conversations).toEqual([])
+          ? expect(bot().conversations.filter((c) => c.tags.id !== undefined || c.tags.pendingFor !== undefined)).toEqual([])
           : expect(bot().conversations.filter((c) => c.tags.id !== undefined)).toEqual([]),
     },
     {
@@ -217,10 +222,9 @@ describe('the helpdesk fails', () => {
     })
 
     // The helpdesk committed, then failed to answer: the retry must reach it with the same webhook-id, or the helpdesk
-    // ends with two tickets for one session. createUser cannot do better: its input (name, email, picture) names no
-    // stable end user, so a retry cannot be recognised as the same user; the helpdesk keeps an orphan contact.
-    const acted = target.name === 'createUser' ? it.fails : it
-    acted('gives up on a helpdesk that acted but answered 503 (Retry-After beyond the budget), and a later retry does not act twice', async () => {
+    // ends with two tickets for one session (two contacts for one end user: createUser's retry finds its Botpress user
+    // by a key derived from its input, so POST /users carries the same botpressUserId and webhook-id).
+    it('gives up on a helpdesk that acted but answered 503 (Retry-After beyond the budget), and a later retry does not act twice', async () => {
       planFor(target, [{ kind: 'status', status: 503, headers: { 'retry-after': '120' }, when: 'after' }])
       expect((await withoutWaiting(() => target.run())).ok).toBe(false)
       helpdesk.setPlan(undefined)
