@@ -135,21 +135,21 @@ export const measureApiCalls = async (): Promise<CallRow[]> => {
       )
     }
 
-    // ----- inbound (helpdesk -> Botpress)
+    // ----- inbound (helpdesk -> Botpress), every event with occurredAt as contract version 2 asks
+    const at = (seconds: number) => new Date(Date.UTC(2026, 4, 1, 9, 0, 0, seconds * 1000)).toISOString()
     const usersBeforeFirst = users()
-    await measure('inbound', 'agent message, first (agent unknown)', webhookRequest(messageCreatedEvent(ticketId, 'hd_m1'), target, 'wh_m1'), () =>
+    await measure('inbound', 'agent message, first (agent unknown)', webhookRequest(messageCreatedEvent(ticketId, 'hd_m1', AGENT, at(0)), target, 'wh_m1'), () =>
       users() > usersBeforeFirst ? 'agent user created inside initializeIncomingMessage' : undefined
     )
-    await measure('inbound', 'agent message, steady state', webhookRequest(messageCreatedEvent(ticketId, 'hd_m2'), target, 'wh_m2'))
+    await measure('inbound', 'agent message, steady state', webhookRequest(messageCreatedEvent(ticketId, 'hd_m2', AGENT, at(0.5)), target, 'wh_m2'))
     const renamed = { ...AGENT, name: 'Grace B. Hopper' }
-    await measure('inbound', 'agent message, agent renamed', webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed), target, 'wh_m3'))
+    await measure('inbound', 'agent message, agent renamed', webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed, at(0.8)), target, 'wh_m3'))
     await measure(
       'inbound',
       'agent message, redelivered',
-      webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed), target, 'wh_m3', new Date(Date.now() + 1000))
+      webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed, at(0.8)), target, 'wh_m3', new Date(Date.now() + 1000))
     )
 
-    const at = (seconds: number) => new Date(Date.UTC(2026, 4, 1, 9, 0, seconds)).toISOString()
     nextTurn()
     await measure('inbound', 'agent assigned', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1'))
     nextTurn()
@@ -183,7 +183,7 @@ export const measureApiCalls = async (): Promise<CallRow[]> => {
       'conversation closed, redelivered',
       webhookRequest(conversationClosedEvent(ticketId, 'evt_c1'), target, 'wh_c1', new Date(Date.now() + 1000))
     )
-    await measure('inbound', 'agent message after close', webhookRequest(messageCreatedEvent(ticketId, 'hd_m4'), target, 'wh_m4'))
+    await measure('inbound', 'agent message after close', webhookRequest(messageCreatedEvent(ticketId, 'hd_m4', AGENT, at(10)), target, 'wh_m4'))
     await measure('inbound', 'event for an unknown conversation', webhookRequest(messageCreatedEvent('hd_nope', 'hd_m5'), target, 'wh_m5'))
 
     // ----- stopHitl (the end user typed /end) on a second conversation

@@ -98,7 +98,7 @@ const verdicts = (r: Results): Verdict[] => {
             'find the conversation, find or create the agent user, take the turn, record the assignment in the tags, ' +
             'announce, give the turn back. Botpress has no compare-and-set: the turn (getOrSetState) is the only way to ' +
             'make the record and the announcement one decision, and giving it back is what lets the next event of the ' +
-            'conversation proceed within a second rather than after the 10 s lease (see docs/performance.md, "Exactly once")',
+            'conversation proceed within a second rather than after the 10 s lease (docs/exactly-once.md)',
         }),
   })
   out.push({

@@ -72,8 +72,9 @@ export type Agent = { id: string; name?: string; email?: string; pictureUrl?: st
 
 export const AGENT: Agent = { id: 'agent_7', name: 'Grace Hopper', email: 'grace@helpdesk.test', pictureUrl: 'https://x.test/grace.png' }
 
-export const messageCreatedEvent = (conversationId: string, messageId: string, agent: Agent = AGENT) => ({
+export const messageCreatedEvent = (conversationId: string, messageId: string, agent: Agent = AGENT, occurredAt?: string) => ({
   id: `evt_${messageId}`,
+  ...(occurredAt ? { occurredAt } : {}),
   type: 'message.created',
   conversationId,
   agent,

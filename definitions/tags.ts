@@ -4,6 +4,11 @@ export const userTags = {
   id: { title: 'Helpdesk user ID', description: "The helpdesk's id of the end user (answer of POST /users)" },
   email: { title: 'Email', description: 'Email address of the end user, as given to createUser' },
   agentId: { title: 'Helpdesk agent ID', description: "The helpdesk's id of the human agent this user stands for" },
+  createKey: {
+    title: 'createUser key',
+    description:
+      'Key of the createUser input that made this user: of the email (kept), or of the whole input until the helpdesk contact is linked; a retry finds the user by it',
+  },
   profileAt: {
     title: 'Profile as of',
     description: 'occurredAt of the event that last set the agent name and picture; an older event does not change them',
@@ -33,7 +38,11 @@ export const conversationTags = {
     title: 'Closed by',
     description: '"helpdesk" when conversation.closed closed it (hitlStopped is then announced), empty otherwise',
   },
-  pendingFor: { title: 'Pending for', description: 'End user whose startHitl did not complete; a retry reuses this conversation' },
+  pendingFor: {
+    title: 'Pending for',
+    description:
+      'End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation',
+  },
   lastAgentMessage: {
     title: 'Last agent message relayed',
     description:

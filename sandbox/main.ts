@@ -95,6 +95,10 @@ const main = async () => {
     console.log(`    running on this machine can call it. For a hosted helpdesk, expose port ${webPort} with a tunnel`)
     console.log(`    (e.g. \`cloudflared tunnel --url http://127.0.0.1:${webPort}\` or \`ngrok http ${webPort}\`) and give it`)
     console.log(`    <tunnel URL>${new URL(sandbox.webhookUrl).pathname} instead.`)
+    console.log('  Check your helpdesk with the conformance kit (it creates a test user and ticket there):')
+    console.log(
+      `    npm run conformance -- --base-url "$HELPDESK_URL" --secret "$HELPDESK_SECRET"${helpdesk.apiToken ? ' --token "$HELPDESK_TOKEN"' : ''}`
+    )
   } else {
     printKit(sandbox)
     const reference = sandbox.referenceHelpdesk

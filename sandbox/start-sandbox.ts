@@ -91,7 +91,10 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     })
 
     const handler: Handler = (req) => withLogSink(integrationLog, () => integration.handler(req))
-    const integrationServer = await serveIntegration(handler, options.integrationPort ?? 8072)
+    const integrationPort = options.integrationPort ?? 8072
+    const integrationServer = await namingPort(integrationPort, PORT_ROLES.integrationPort, () =>
+      serveIntegration(handler, integrationPort)
+    )
     closers.push(() => integrationServer.close())
 
     const secret = options.helpdesk?.secret ?? newWebhookSecret()
@@ -118,13 +121,16 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
 
     let caller: IntegrationCaller | undefined
     let plugin: HitlPlugin | undefined
-    const web = await startWebServer({
-      port: options.port ?? 8070,
-      plugin: { ...lazyPlugin(() => plugin) },
-      caller: () => caller!,
-      agentConsoleUrl: () => agentConsoleUrl,
-      hop,
-    })
+    const webPort = options.port ?? 8070
+    const web = await namingPort(webPort, PORT_ROLES.port, () =>
+      startWebServer({
+        port: webPort,
+        plugin: { ...lazyPlugin(() => plugin) },
+        caller: () => caller!,
+        agentConsoleUrl: () => agentConsoleUrl,
+        hop,
+      })
+    )
     closers.push(() => web.close())
 
     const configuration = {

@@ -1,6 +1,6 @@
 import { expect, expectTypeOf, it } from 'vitest'
-import definition from '../integration.definition'
 import type { conversationTags } from '../definitions/tags'
+import definition from '../integration.definition'
 import type * as bp from '../src/bp'
 import type { TIntegration as Generated } from './types/cli-typings'
 
@@ -128,7 +128,9 @@ it('actions take and return exactly what the hitl interface declares', () => {
 
 it('states, events, the entity and the version are exact', () => {
   expectTypeOf<bp.TIntegration['version']>().toEqualTypeOf<'0.1.0'>()
-  expectTypeOf<bp.TIntegration['states']['turn']>().toEqualTypeOf<{
+  type States = bp.TIntegration['states']
+  expectTypeOf<States[keyof States]['type']>().toEqualTypeOf<'conversation'>()
+  expectTypeOf<States['turn']>().toEqualTypeOf<{
     type: 'conversation'
     payload: { token: string; delivery: string; kind: 'assignment' | 'close' }
   }>()

@@ -28,6 +28,8 @@ export const clientFailure = (
       : 'the helpdesk expects an API token: pass it with --token TOKEN (sent as Authorization: Bearer <token>)'
   } else if (status === 401 || status === 403) {
     fix = `the helpdesk refused a correctly signed call: ${SECRET_FIX}${ctx.options.token ? ', and accept the API token given with --token' : ''}`
+  } else if (error.failure.kind === 'invalid_answer') {
+    fix = shape ? call.shapeFix : 'answer with a small JSON body (at most 1 MiB once decompressed)'
   } else if (status === 404 && call.name.includes('{id}')) {
     fix = `accept the conversation id you answered to POST /conversations in the path (URL-encoded) of ${call.name}`
   } else if (status === 404 || status === 405) {

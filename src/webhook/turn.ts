@@ -92,7 +92,9 @@ export const withTurn = async <T>(
   try {
     value = await fn(turn)
   } catch (error) {
-    const failure = error instanceof TurnLost ? undefined : classify(error)
+    // The lease could not be kept: nothing more was written; whoever holds the turn now finishes, retry later.
+    if (error instanceof TurnLost) return { taken: false, holder: owner, retryAfterSeconds: Math.ceil(LEASE_MS / 1000) }
+    const failure = classify(error)
     if (failure && (failure.status !== undefined || failure.kind === 'bug')) await giveBack()
     throw error
   } finally {

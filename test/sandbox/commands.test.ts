@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Io } from '../../kit/cli-util'
+import { startReferenceHelpdesk } from '../../sandbox/helpdesk'
+import { newWebhookSecret } from '../../sandbox/start-sandbox'
 import { main as conformance } from '../../kit/conformance/cli'
 import { main as sendWebhook } from '../../kit/send-webhook/cli'
 
@@ -92,6 +94,24 @@ describe('npm start', () => {
     expect(await r.exited).toBe(2)
     expect(r.out()).toContain('SANDBOX_PORT=eighty is not a port number')
   })
+
+  it('with HELPDESK_URL, prints the webhook URL, that it is loopback only and how to expose it, and no secret', async () => {
+    const secret = newWebhookSecret()
+    const theirs = await startReferenceHelpdesk({ secret, apiToken: 'their-token-123' })
+    try {
+      const r = run('sandbox/main.ts', { ...ANY_PORTS, HELPDESK_URL: theirs.url, HELPDESK_SECRET: secret, HELPDESK_TOKEN: 'their-token-123' })
+      await waitFor(r, /--token "\$HELPDESK_TOKEN"/, 'the conformance hint')
+      const [, port] = /Webhook URL: +http:\/\/127\.0\.0\.1:(\d+)\/webhook\/wh_sandbox/.exec(r.out())!
+      expect(r.out()).toContain(`Your helpdesk:   ${theirs.url}`)
+      expect(r.out()).toContain('only a helpdesk\n    running on this machine can call it')
+      expect(r.out()).toContain(`cloudflared tunnel --url http://127.0.0.1:${port}`)
+      expect(r.out()).toContain('<tunnel URL>/webhook/wh_sandbox')
+      expect(r.out()).not.toContain(secret)
+      expect(r.out()).not.toContain('their-token-123')
+    } finally {
+      await theirs.close()
+    }
+  }, 60_000)
 
   it('prints conformance and send-webhook command lines that pass against the reference helpdesk', async () => {
     const r = run('sandbox/main.ts', ANY_PORTS)

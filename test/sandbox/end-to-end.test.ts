@@ -1,3 +1,4 @@
+import { Client } from '@botpress/client'
 import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PortInUseError } from '../../sandbox/listen'
@@ -198,6 +199,16 @@ describe('sandbox end to end', () => {
     expect(left.lines.at(-1)?.text).toBe('You ended the conversation with the agent. You are back with the bot.')
   })
 
+  it('shows the close reason to the end user when hitlStopped carries one', async () => {
+    const s = 'session_reason_987'
+    await say(s, { text: '/human' })
+    const conversationId = sandbox.plugin.downstreamConversationId(s)!
+    const client = new Client({ apiUrl: sandbox.botpressApi.url, botId: 'bot_sandbox', token: 'test' })
+    await client.createEvent({ type: 'hitlStopped', conversationId, payload: { conversationId, reason: 'parcel found' } })
+    const closed = await eventually(() => transcript(s), (t) => t.status === 'bot', 'the close in the chat')
+    expect(closed.lines.at(-1)?.text).toBe('The agent closed the conversation (parcel found). You are back with the bot.')
+  })
+
   it('says the end user left the queue when no agent had joined', async () => {
     const s = 'session_queue_321'
     await say(s, { text: '/human' })
@@ -206,7 +217,7 @@ describe('sandbox end to end', () => {
     expect(left.lines.at(-1)?.text).toBe('You left the queue before an agent joined. You are back with the bot.')
   })
 
-  it('refuses a message too large for the helpdesk with the same 413, whatever its size', async () => {
+  it('refuses a message over the contract\'s 1 MiB before sending it, whatever its size', async () => {
     const s = 'session_sizes_654'
     await say(s, { text: '/human' })
     const failures: string[] = []
@@ -214,8 +225,11 @@ describe('sandbox end to end', () => {
       const after = await say(s, { text: 'x'.repeat(size) })
       failures.push(after.lines.at(-1)!.text.replace(/tkt_\w+/, 'tkt_…'))
     }
-    expect(failures[0]).toMatch(/^Your message could not be delivered: .*413.*\(after 1 attempt\)/)
-    expect(failures[1]).toBe(failures[0])
+    for (const failure of failures) {
+      expect(failure).toMatch(
+        /^Your message could not be delivered: .*was not sent: its body is \d+ KiB, over the 1024 KiB the hitl contract allows a request/
+      )
+    }
   })
 
   it('answers the chat API 400 for a body that is not JSON or not a message, 413 for one over its limit', async () => {

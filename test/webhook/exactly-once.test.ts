@@ -87,6 +87,23 @@ describe('1. a stalled call never doubles an announcement', () => {
     expect(announcements(world.api)).toEqual(['stopped'])
   })
 
+  it('a holder that cannot renew its turn stops before announcing; the retry announces once', async () => {
+    useFakeClock()
+    await openConversation(world.api)
+    const held = world.api.stallNext('updateConversation') // the record write is slow ...
+    world.api.failNext('setState', { status: 500, times: 10 }) // ... and every renewal fails
+    const first = send(assigned(), 'wh_A')
+    await held.reached
+    await elapse(7_000)
+    held.release()
+    expectAnswer(await drive(first), 503, { error: { code: 'in_progress' } })
+    expect(announcements(world.api)).toEqual([])
+    world.api.clearFailures()
+    await elapse(10_000) // the lease it could not renew lapses
+    expectAnswer(await drive(send(assigned(), 'wh_A')), 200, { ok: true })
+    expect(announcements(world.api)).toEqual(['assigned:agent_7'])
+  })
+
   it('a turn left by a holder that died lapses: the next delivery completes the close once', async () => {
     useFakeClock()
     const conversation = await openConversation(world.api)

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto'
 import type { AxiosInstance } from 'axios'
 import type { CreateConversationRequest, SessionFields } from '../../contract/helpdesk-api'
 import type { AgentAssignedEvent, MessageCreatedEvent } from '../../contract/webhook-events'
-import { HelpdeskError, invalidAnswerError, toHelpdeskError, type CallName } from '../../helpdesk/errors'
+import { HelpdeskError, helpdeskErrors, type CallName } from '../../helpdesk/errors'
+import { clock } from '../../helpdesk/clock'
+import { INVALID_ANSWER_CODE } from '../../failures/classify'
 import { defaultRetryPolicy, httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 import { formatIssues } from '../../validation-issues'
 import type { Helpdesk } from '../helpdesk'
@@ -62,7 +64,7 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
     httpFor({ baseUrl, headers: { api_access_token: config.accessToken }, timeoutMs: config.requestTimeoutMs, retry })
   const retrying = instance(policy)
   const once = instance({ ...policy, retries: 0 })
-  const secrets = [config.accessToken, config.webhookSecret]
+  const errors = helpdeskErrors([config.accessToken, config.webhookSecret])
 
   const send = async <S extends z.ZodTypeAny>(
     http: AxiosInstance,
@@ -81,19 +83,24 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
         url: path,
         params,
         data: body === undefined ? undefined : JSON.stringify(body),
-        helpdeskCall: { name: call, startedAt: Date.now(), webhookId: '', onRetry: options.onRetry },
+        helpdeskCall: { name: call, startedAt: clock().now(), webhookId: '', onRetry: options.onRetry },
       })
       data = response.data
       status = response.status
     } catch (error) {
-      throw toHelpdeskError(call, error, secrets)
+      throw errors.fromAxios(call, error)
     }
     const parsed = answer.safeParse(data)
     if (!parsed.success) {
       const problems = formatIssues(parsed.error.issues)
         .map((issue) => `${issue.path}: ${issue.message}`)
         .join('; ')
-      throw invalidAnswerError(call, `${status} ${problems}`)
+      throw new HelpdeskError(
+        errors.redact(
+          `Helpdesk call ${call} answered with an unexpected body (${status} ${problems}); check that the Chatwoot URL points at Chatwoot itself`
+        ),
+        { kind: 'invalid_answer', status, code: INVALID_ANSWER_CODE }
+      )
     }
     return parsed.data
   }

@@ -29,7 +29,7 @@ export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEve
   if (early === 'superseded') return duplicate()
   if (early === 'in force' && (await lastAssignedUser(client, found.id)) === found.tags.agentUserId) return duplicate()
 
-  const { user: existing } = await client.getOrCreateUser(agentUserLookup(event.agent))
+  const { user: existing } = await client.getOrCreateUser(agentUserLookup(event.agent, event.occurredAt))
   const agentUser = await keepAgentCurrent(client, existing, event.agent, event.occurredAt)
 
   const result = await withTurn(client, found.id, { delivery: delivery.key, kind: 'assignment' }, async (turn) => {

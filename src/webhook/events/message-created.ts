@@ -24,7 +24,7 @@ export const onMessageCreated = async (client: bp.Client, event: MessageCreatedE
 
   const mark = randomUUID()
   const result = await client.initializeIncomingMessage({
-    user: agentUserLookup(event.agent),
+    user: agentUserLookup(event.agent, event.occurredAt),
     conversationId: conversation.id,
     message: {
       type: event.message.type,
@@ -36,7 +36,12 @@ export const onMessageCreated = async (client: bp.Client, event: MessageCreatedE
   // sdk 5.4.3 types this field as `{ message }`; the API answers the message itself.
   const message = result.message as unknown as CreatedMessage | undefined
   if (!message) throw new Error('Botpress answered initializeIncomingMessage without the message')
-  if (message.tags.delivery !== mark) return duplicate()
+  if (message.tags.delivery !== mark) {
+    // A redelivery completes a profile update that failed the first time, but only when ordered by occurredAt:
+    // without it, a late redelivery could not be told from a recent one and might bring back an old name.
+    if (event.occurredAt !== undefined) await keepAgentCurrent(client, result.user, event.agent, event.occurredAt)
+    return duplicate()
+  }
   if (isClosed(result.conversation)) {
     await client.deleteMessage({ id: message.id })
     return closedConversation(event.conversationId)

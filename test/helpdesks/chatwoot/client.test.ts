@@ -90,6 +90,13 @@ describe('Chatwoot client: checkConnection names what to fix', () => {
     expect(message).not.toContain(BOT_TOKEN)
   })
 
+  it('says when the answer is not Chatwoot\'s', async () => {
+    cw.failNext('GET', /\/inboxes\/\d+$/, 200, { hello: 'this is not Chatwoot' })
+    const message = await failureOf(helpdesk().checkConnection())
+    expect(message).toContain('answered with an unexpected body')
+    expect(message).toContain('check that the Chatwoot URL points at Chatwoot itself')
+  })
+
   it('names the URL when Chatwoot cannot be reached', async () => {
     const message = await failureOf(helpdesk({ chatwootUrl: 'http://127.0.0.1:9' }).checkConnection())
     expect(message).toContain('Could not reach http://127.0.0.1:9')
