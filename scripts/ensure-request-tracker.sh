@@ -80,6 +80,8 @@ Set(\$WebBaseURL, '$RT_URL');
 Set(\$MailCommand, 'testfile');
 Set(\$LogToSyslog, undef);
 Set(\$LogToSTDERR, 'error');
+# Every REST2 call checks its token with bcrypt; a low cost keeps the local tests quick (keep the default elsewhere).
+Set(\$BcryptCost, 4);
 1;" && changed=1
 write_if_changed "$SCRIP_CONFIG" "# The hitl scrip's settings (docs/helpdesks/request-tracker.md).
 Set(\$HitlWebhookUrl, '$WEBHOOK_URL');
