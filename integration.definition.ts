@@ -1,6 +1,7 @@
 import { IntegrationDefinition } from '@botpress/sdk'
 import {
   configuration,
+  configurations,
   conversationTags,
   entities,
   hitlInterfacePackage,
@@ -18,6 +19,7 @@ export default new IntegrationDefinition({
   icon: 'icon.svg',
   readme: 'hub.md',
   configuration,
+  configurations,
   entities,
   states,
   user: { tags: userTags },

@@ -3,11 +3,11 @@ import { Client } from '@botpress/client'
 import type { Request, Response } from '@botpress/sdk'
 import { parseConfiguration } from '../src/config'
 import { createMessageResponseSchema } from '../src/contract/helpdesk-api'
-import { createHelpdeskClient } from '../src/helpdesk/client'
+import { createHelpdeskClient } from '../src/helpdesks/contract/client'
 import { signRequest } from '../src/helpdesk/sign'
 import integration from '../src/index'
-import { parseEvent } from '../src/webhook/parse-event'
-import { verifySignature } from '../src/webhook/verify-signature'
+import { parseEvent } from '../src/helpdesks/contract/parse-event'
+import { verifySignature } from '../src/helpdesks/contract/verify-signature'
 import { benchConfig, messageCreatedEvent, outboundRequest, webhookRequest, type Target } from './requests'
 import { allocationByOwner, cpuByOwner, runQueueWaitNs, watchGc, type GcReport, type Share } from './profile'
 import { microMean, runLoad, summaryOf, type Summary } from './stats'
@@ -164,7 +164,7 @@ const webhookSteps = (target: Target, sample: Request): Step[] => {
     },
     {
       step: 'verifySignature (HMAC-SHA256)',
-      where: 'src/webhook/verify-signature.ts',
+      where: 'src/helpdesks/contract/verify-signature.ts',
       microseconds: microMean(() => verifySignature(config.webhookSecret, inner.body, inner.headers), N),
     },
     {
@@ -179,7 +179,7 @@ const webhookSteps = (target: Target, sample: Request): Step[] => {
         return given.length === expected.length && timingSafeEqual(given, expected)
       }, N),
     },
-    { step: 'parseEvent (JSON + zod schema)', where: 'src/webhook/parse-event.ts', microseconds: microMean(() => parseEvent(inner.body), N) },
+    { step: 'parseEvent (JSON + zod schema)', where: 'src/helpdesks/contract/parse-event.ts', microseconds: microMean(() => parseEvent(inner.body), N) },
     { step: 'one log line (util.format + write)', where: '@botpress/sdk logger', microseconds: microMean(() => console.info(log), N) },
   ]
 }
@@ -196,7 +196,7 @@ const outboundSteps = (target: Target): Step[] => {
     },
     {
       step: 'createHelpdeskClient (axios.create + axios-retry)',
-      where: 'src/helpdesk/client.ts, http.ts',
+      where: 'src/helpdesks/contract/client.ts, http.ts',
       microseconds: microMean(() => createHelpdeskClient(config), N),
     },
     {
@@ -206,7 +206,7 @@ const outboundSteps = (target: Target): Step[] => {
     },
     {
       step: 'validate the answer (zod)',
-      where: 'src/helpdesk/client.ts',
+      where: 'src/helpdesks/contract/client.ts',
       microseconds: microMean(() => createMessageResponseSchema.safeParse({ id: 'hd_1' }), N),
     },
   ]

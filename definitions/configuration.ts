@@ -12,6 +12,25 @@ export const HELPDESK_URL_PATTERN =
 /** A Standard Webhooks secret: `whsec_` and the base64 of at least 24 bytes (32 characters). */
 export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/
 
+/* Fields every configuration type shares (the contract's and each helpdesk product's). */
+export const requestTimeoutMsSchema = z
+  .number()
+  .int()
+  .min(1000)
+  .max(30000)
+  .default(10000)
+  .title('Request timeout (ms)')
+  .describe('How long one call to the helpdesk may take before it is abandoned and retried')
+
+export const historyLimitSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(500)
+  .default(100)
+  .title('History messages to forward')
+  .describe('How many of the latest conversation messages are sent to the helpdesk when a ticket is opened')
+
 export const configurationSchema = z.object({
   helpdeskUrl: z
     .string()
@@ -39,22 +58,8 @@ export const configurationSchema = z.object({
     .describe(
       'Shared secret in Standard Webhooks form (whsec_...). Signs every call to the helpdesk and verifies every webhook it sends; set the same value in the helpdesk'
     ),
-  requestTimeoutMs: z
-    .number()
-    .int()
-    .min(1000)
-    .max(30000)
-    .default(10000)
-    .title('Request timeout (ms)')
-    .describe('How long one call to the helpdesk may take before it is abandoned and retried'),
-  historyLimit: z
-    .number()
-    .int()
-    .min(0)
-    .max(500)
-    .default(100)
-    .title('History messages to forward')
-    .describe('How many of the latest conversation messages are sent to the helpdesk when a ticket is opened'),
+  requestTimeoutMs: requestTimeoutMsSchema,
+  historyLimit: historyLimitSchema,
 })
 
 export const configuration = {

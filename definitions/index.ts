@@ -1,4 +1,5 @@
 export { configuration, configurationSchema } from './configuration'
+export { configurations } from './configurations'
 export { entities } from './entities'
 export { states } from './states'
 export { userTags, conversationTags, messageTags } from './tags'

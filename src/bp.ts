@@ -1,6 +1,7 @@
 import type * as sdk from '@botpress/sdk'
 import type { z } from '@botpress/sdk'
 import type { configurationSchema } from '../definitions/configuration'
+import type { configurations } from '../definitions/configurations'
 import type { hitlInterface } from '../definitions/interfaces/hitl'
 import type { states } from '../definitions/states'
 import type { conversationTags, messageTags, userTags } from '../definitions/tags'
@@ -27,7 +28,7 @@ export type TIntegration = {
   version: string
   user: { tags: Tags<typeof userTags> }
   configuration: z.input<typeof configurationSchema>
-  configurations: {}
+  configurations: { [K in keyof typeof configurations]: z.input<(typeof configurations)[K]['schema']> }
   actions: {
     createUser: { input: ActionInput<'createUser'>; output: ActionOutput<'createUser'> }
     startHitl: {

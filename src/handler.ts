@@ -1,17 +1,20 @@
 import type { Response } from '@botpress/sdk'
 import type * as bp from './bp'
-import { parseConfiguration, type Config } from './config'
+import type { WebhookEvent } from './contract/webhook-events'
+import { helpdeskFor, type ConnectedHelpdesk } from './helpdesks/registry'
 import { dispatch } from './webhook/dispatch'
-import { parseEvent } from './webhook/parse-event'
-import { fail } from './webhook/respond'
-import { verifySignature } from './webhook/verify-signature'
+import { fail, ok } from './webhook/respond'
 
 const MAX_BODY_BYTES = 1024 * 1024
 
+/** Header names in lower case, so that `Webhook-Id` and `webhook-id` are one header. */
+const lowerCaseHeaders = (headers: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
+
 /*
- * The helpdesk's webhook: method and size, then the signature over the raw body, then JSON and the schema, then the
- * event. Every answer is built here: an error escaping to the SDK would become a 400, which tells the helpdesk not to
- * retry, so a Botpress failure is answered 503 instead.
+ * The helpdesk's webhook: method and size, then the configured helpdesk authenticates and decodes the request into
+ * the contract's events, then each event is processed. Every answer is built here: an error escaping to the SDK
+ * would become a 400, which tells the helpdesk not to retry, so a Botpress failure is answered 503 instead.
  */
 export const handler: bp.IntegrationProps['handler'] = async ({ req, client, ctx, logger }): Promise<Response> => {
   const log = logger.forBot()
@@ -23,27 +26,31 @@ export const handler: bp.IntegrationProps['handler'] = async ({ req, client, ctx
     return fail(413, 'body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`)
   }
 
-  let config: Config
+  let connected: ConnectedHelpdesk
   try {
-    config = parseConfiguration(ctx.configuration)
+    connected = helpdeskFor(ctx, logger)
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error))
     return fail(500, 'integration_misconfigured', 'The hitl integration is misconfigured; its admin was told what to fix')
   }
 
-  const verification = verifySignature(config.webhookSecret, rawBody, req.headers)
-  if (!verification.ok) {
-    log.warn(`Refused a webhook request: ${verification.reason}`)
-    return fail(401, 'invalid_signature', `Signature check failed: ${verification.reason}`)
+  const decoded = await connected.decodeWebhook({ method: req.method, headers: lowerCaseHeaders(req.headers), rawBody })
+  if (!decoded.ok) {
+    log.warn(`Refused a webhook request: ${decoded.message}`)
+    return fail(decoded.status, decoded.code, decoded.message, { issues: decoded.issues })
   }
+  if (decoded.events.length === 0) return ok()
 
-  const parsed = parseEvent(rawBody)
-  if (!parsed.ok) {
-    log.warn(`Refused webhook ${verification.webhookId}: ${parsed.message}`)
-    return fail(400, parsed.code, parsed.message, { issues: parsed.issues })
+  let duplicates = 0
+  for (const event of decoded.events) {
+    const response = await processEvent(client, log, event)
+    if ((response.status ?? 200) >= 300) return response
+    if (response.body?.includes('"duplicate":true')) duplicates++
   }
-  const event = { ...parsed.event, id: parsed.event.id ?? verification.webhookId }
+  return ok(duplicates === decoded.events.length)
+}
 
+const processEvent = async (client: bp.Client, log: ReturnType<bp.Logger['forBot']>, event: WebhookEvent) => {
   try {
     const response = await dispatch(client, event)
     log.info(`Webhook ${event.type} ${event.id} for conversation ${event.conversationId}: ${response.status} ${response.body}`)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Config } from '../../src/config'
-import { createHelpdeskClient } from '../../src/helpdesk/client'
+import { createHelpdeskClient } from '../../src/helpdesks/contract/client'
 import type { RetryPolicy } from '../../src/helpdesk/http'
 import { createRawClient } from './http'
 import { closeAgain, closeAlreadyClosed, closeConversation } from './rules/close'

@@ -1,5 +1,5 @@
 import type { Config } from '../../src/config'
-import type { HelpdeskClient } from '../../src/helpdesk/client'
+import type { HelpdeskClient } from '../../src/helpdesks/contract/client'
 import type { RetryPolicy } from '../../src/helpdesk/http'
 import type { RawClient } from './http'
 

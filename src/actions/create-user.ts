@@ -1,5 +1,5 @@
 import type * as bp from '../bp'
-import { helpdeskFor } from '../helpdesk/from-context'
+import { helpdeskFor } from '../helpdesks/registry'
 
 /** Creates the end user in Botpress (name, picture, email) and in the helpdesk, and links them by the `id` tag. */
 export const createUser: bp.IntegrationProps['actions']['createUser'] = async ({ ctx, input, client, logger }) => {
@@ -11,7 +11,7 @@ export const createUser: bp.IntegrationProps['actions']['createUser'] = async ({
   })
   let helpdeskUser: { id: string }
   try {
-    helpdeskUser = await helpdesk.createUser({
+    helpdeskUser = await helpdesk.createContact({
       botpressUserId: user.id,
       name: input.name,
       email: input.email,

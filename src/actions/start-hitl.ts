@@ -1,12 +1,12 @@
 import { RuntimeError } from '@botpress/sdk'
 import type * as bp from '../bp'
 import { HelpdeskError } from '../helpdesk/errors'
-import { helpdeskFor } from '../helpdesk/from-context'
+import { helpdeskFor } from '../helpdesks/registry'
 import { toHistoryEntries } from './history'
 
 /** Opens the helpdesk conversation (ticket) with the history and routing fields, and the Botpress one tagged with its id. */
 export const startHitl: bp.IntegrationProps['actions']['startHitl'] = async ({ ctx, input, client, logger }) => {
-  const { config, helpdesk } = helpdeskFor(ctx, logger)
+  const { historyLimit, helpdesk } = helpdeskFor(ctx, logger)
   const { user } = await client.getUser({ id: input.userId })
   const helpdeskUserId = user.tags.id
   if (!helpdeskUserId) {
@@ -22,14 +22,14 @@ export const startHitl: bp.IntegrationProps['actions']['startHitl'] = async ({ c
   })
   let ticket: { id: string }
   try {
-    ticket = await helpdesk.createConversation({
+    ticket = await helpdesk.openTicket({
       botpressConversationId: conversation.id,
       userId: helpdeskUserId,
       botpressUserId: input.userId,
       title: input.title,
       description: input.description,
       session: input.hitlSession,
-      messages: toHistoryEntries(input.messageHistory, config.historyLimit),
+      messages: toHistoryEntries(input.messageHistory, historyLimit),
     })
   } catch (error) {
     const status = error instanceof HelpdeskError ? error.failure.status : undefined

@@ -1,9 +1,6 @@
 import { RuntimeError } from '@botpress/sdk'
 import type * as bp from '../bp'
-import { HelpdeskError } from '../helpdesk/errors'
-import { helpdeskFor } from '../helpdesk/from-context'
-
-const ALREADY_CLOSED = new Set([404, 409])
+import { helpdeskFor } from '../helpdesks/registry'
 
 /** Closes the helpdesk conversation; one that is already closed, on either side, counts as success. */
 export const stopHitl: bp.IntegrationProps['actions']['stopHitl'] = async ({ ctx, input, client, logger }) => {
@@ -14,11 +11,7 @@ export const stopHitl: bp.IntegrationProps['actions']['stopHitl'] = async ({ ctx
   if (!ticketId) {
     throw new RuntimeError(`Conversation ${input.conversationId} is not a helpdesk conversation opened by startHitl`)
   }
-  try {
-    await helpdesk.closeConversation(ticketId, { botpressConversationId: conversation.id })
-  } catch (error) {
-    if (!(error instanceof HelpdeskError && ALREADY_CLOSED.has(error.failure.status ?? 0))) throw error
-  }
+  await helpdesk.closeTicket(ticketId, { botpressConversationId: conversation.id })
   await client.updateConversation({ id: conversation.id, tags: { closed: 'true' } })
   return {}
 }

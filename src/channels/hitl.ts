@@ -2,7 +2,7 @@ import { RuntimeError } from '@botpress/sdk'
 import type * as bp from '../bp'
 import type { CreateMessageRequest } from '../contract/helpdesk-api'
 import type { RelayedMessageType } from '../contract/messages'
-import { helpdeskFor } from '../helpdesk/from-context'
+import { helpdeskFor } from '../helpdesks/registry'
 import { renderText } from '../helpdesk/render-text'
 
 /*
@@ -26,7 +26,7 @@ const relay =
       text: renderText(type, content as never),
       ...(additionalData ? { additionalData } : {}),
     } as CreateMessageRequest
-    await helpdesk.createMessage(ticketId, request)
+    await helpdesk.addMessage(ticketId, request)
   }
 
 export const hitlChannel = {

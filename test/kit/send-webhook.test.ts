@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../../kit/send-webhook/cli'
-import { parseEvent } from '../../src/webhook/parse-event'
-import { verifySignature } from '../../src/webhook/verify-signature'
+import { parseEvent } from '../../src/helpdesks/contract/parse-event'
+import { verifySignature } from '../../src/helpdesks/contract/verify-signature'
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`
 const root = fileURLToPath(new URL('../../', import.meta.url))

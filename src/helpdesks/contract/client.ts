@@ -1,6 +1,6 @@
 import type { z } from '@botpress/sdk'
 import type { AxiosInstance } from 'axios'
-import type { Config } from '../config'
+import type { Config } from '../../config'
 import {
   createdResourceSchema,
   createMessageResponseSchema,
@@ -8,10 +8,10 @@ import {
   type CreateConversationRequest,
   type CreateMessageRequest,
   type CreateUserRequest,
-} from '../contract/helpdesk-api'
-import { formatIssues } from '../validation-issues'
-import { invalidAnswerError, toHelpdeskError, type CallName } from './errors'
-import { httpFor, type RetryListener, type RetryPolicy } from './http'
+} from '../../contract/helpdesk-api'
+import { formatIssues } from '../../validation-issues'
+import { invalidAnswerError, toHelpdeskError, type CallName } from '../../helpdesk/errors'
+import { httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 
 export type HelpdeskClient = ReturnType<typeof createHelpdeskClient>
 

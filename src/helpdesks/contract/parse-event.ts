@@ -1,5 +1,5 @@
-import { webhookEventSchema, type WebhookEvent } from '../contract/webhook-events'
-import { formatIssues, type ValidationIssue } from '../validation-issues'
+import { webhookEventSchema, type WebhookEvent } from '../../contract/webhook-events'
+import { formatIssues, type ValidationIssue } from '../../validation-issues'
 
 export type ParsedEvent =
   | { ok: true; event: WebhookEvent }

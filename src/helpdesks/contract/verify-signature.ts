@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from 'standardwebhooks'
-import { webhookFor } from '../webhook-signer'
+import { webhookFor } from '../../webhook-signer'
 
 export type Verification = { ok: true; webhookId: string } | { ok: false; reason: string }
 

@@ -1,0 +1,24 @@
+import type { DecodedWebhook, IncomingWebhook } from '../helpdesk'
+import { parseEvent } from './parse-event'
+import { verifySignature } from './verify-signature'
+
+/**
+ * A webhook of the hitl contract: the Standard Webhooks signature over the raw body first (a forged request is a 401,
+ * never confused with a signed body that is not JSON, a 400), then JSON and the schema. The event id defaults to the
+ * `webhook-id`. Also used by helpdesk products whose own side posts the contract's events (Request Tracker's scrip).
+ */
+export const contractWebhookDecoder =
+  (webhookSecret: string) =>
+  ({ rawBody, headers }: IncomingWebhook): DecodedWebhook => {
+    const verification = verifySignature(webhookSecret, rawBody, headers)
+    if (!verification.ok) {
+      return { ok: false, status: 401, code: 'invalid_signature', message: `Signature check failed: ${verification.reason}` }
+    }
+    const parsed = parseEvent(rawBody)
+    if (!parsed.ok) return { ok: false, status: 400, code: parsed.code, message: parsed.message, issues: parsed.issues }
+    return {
+      ok: true,
+      deliveryId: verification.webhookId,
+      events: [{ ...parsed.event, id: parsed.event.id ?? verification.webhookId }],
+    }
+  }
