@@ -1,5 +1,5 @@
 import { z } from '@botpress/sdk'
-import { configurationSchema, HELPDESK_URL_PATTERN, WEBHOOK_SECRET_PATTERN } from '../configuration'
+import { HELPDESK_URL_PATTERN, historyLimitSchema, requestTimeoutMsSchema, WEBHOOK_SECRET_PATTERN } from '../configuration'
 
 /* The `requestTracker` configuration type: Request Tracker 5 through its REST2 API and the hitl scrip. */
 
@@ -37,8 +37,8 @@ export const requestTrackerConfigurationSchema = z.object({
     .describe(
       "Standard Webhooks secret (whsec_...) with which RT's hitl scrip signs the events it posts; set the same value as $HitlWebhookSecret in RT's site configuration"
     ),
-  requestTimeoutMs: configurationSchema.shape.requestTimeoutMs,
-  historyLimit: configurationSchema.shape.historyLimit,
+  requestTimeoutMs: requestTimeoutMsSchema,
+  historyLimit: historyLimitSchema,
 })
 
 export const requestTracker = {

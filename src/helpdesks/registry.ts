@@ -4,6 +4,8 @@ import type { RetryPolicy } from '../helpdesk/http'
 import { contractWebhookDecoder } from './contract/decode-webhook'
 import { contractHelpdesk } from './contract/helpdesk'
 import type { Helpdesk, WebhookDecoder } from './helpdesk'
+import { parseRequestTrackerConfiguration } from './request-tracker/config'
+import { requestTrackerHelpdesk } from './request-tracker/helpdesk'
 
 /** The helpdesk of one installation, as its configuration type chose it. */
 export type ConnectedHelpdesk = {
@@ -31,6 +33,16 @@ export const helpdeskFor = (ctx: bp.Context, logger: bp.Logger, retry?: RetryPol
         label: `the helpdesk at ${config.helpdeskUrl}`,
         historyLimit: config.historyLimit,
         helpdesk: contractHelpdesk(config, options),
+        decodeWebhook: contractWebhookDecoder(config.webhookSecret),
+      }
+    }
+    case 'requestTracker': {
+      const config = parseRequestTrackerConfiguration(ctx.configuration)
+      return {
+        label: `Request Tracker at ${config.requestTrackerUrl} (queue ${config.queue})`,
+        historyLimit: config.historyLimit,
+        helpdesk: requestTrackerHelpdesk(config, options),
+        // RT's hitl scrip posts the contract's events, signed the contract's way.
         decodeWebhook: contractWebhookDecoder(config.webhookSecret),
       }
     }

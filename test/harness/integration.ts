@@ -9,7 +9,15 @@ export const TEST_TOKEN = 'tok_live_4f9c2a7d1e8b'
 export const HELPDESK = 'https://helpdesk.test'
 export const HELPDESK_URL = `${HELPDESK}/api`
 
-export type TestConfig = Record<string, unknown>
+/** Set on a test configuration (a symbol: not part of the configuration's JSON) to send `x-bp-configuration-type`. */
+export const CONFIGURATION_TYPE = Symbol('configurationType')
+export type TestConfig = Record<string, unknown> & { [CONFIGURATION_TYPE]?: string }
+
+/** A configuration of one of the additional configuration types (e.g. `requestTracker`). */
+export const ofType = (type: string, configuration: Record<string, unknown>): TestConfig => ({
+  ...configuration,
+  [CONFIGURATION_TYPE]: type,
+})
 export const testConfig: TestConfig = {
   helpdeskUrl: HELPDESK_URL,
   apiToken: TEST_TOKEN,
@@ -28,6 +36,7 @@ const headersFor = (operation: string, configuration: TestConfig): Record<string
   'x-integration-alias': 'hitl',
   'x-webhook-id': 'wh_hitl_test',
   'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
+  ...(configuration[CONFIGURATION_TYPE] ? { 'x-bp-configuration-type': configuration[CONFIGURATION_TYPE] } : {}),
 })
 
 export const invoke = async (operation: string, body: unknown, configuration = testConfig): Promise<Response> => {
