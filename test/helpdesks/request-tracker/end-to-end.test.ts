@@ -42,6 +42,8 @@ if (!local.ok) {
   /** What RT's scrip posted, and what the integration answered. */
   const posts: Array<{ headers: Record<string, string>; body: string; status: number; answer: string }> = []
   let receiver: Server
+  /** How many of the next posts the receiver answers 503 without passing them on, as an unavailable Botpress would. */
+  let failNext = 0
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -52,6 +54,12 @@ if (!local.ok) {
         const headers = Object.fromEntries(
           Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')])
         )
+        if (failNext > 0) {
+          failNext--
+          posts.push({ headers, body, status: 503, answer: '' })
+          res.writeHead(503, { 'retry-after': '1' }).end()
+          return
+        }
         const answer = await invoke('webhook_received', { req: { method: req.method, path: '/', query: '', headers, body } }, config)
         posts.push({ headers, body, status: answer.status ?? 200, answer: answer.body ?? '' })
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers })
@@ -211,6 +219,29 @@ if (!local.ok) {
         [200, 'message.created'],
         [200, 'conversation.closed'],
       ])
+    })
+
+    it('the scrip retries a failed delivery, and keeps one that failed every attempt for the ticket\'s next update', async () => {
+      const { conversation, ticketId } = await startHandoff(`retry-${run}@example.com`, `Retried ${run}`)
+      posts.length = 0
+      const reply = (text: string) => agent('POST', `/ticket/${ticketId}/correspond`, { Content: text, ContentType: 'text/plain' })
+      const texts = () =>
+        bot()
+          .messages.filter((m) => m.conversationId === conversation.id)
+          .map((m) => (m.payload as { text?: string }).text)
+
+      failNext = 1
+      await reply('first')
+      expect(posts.map((p) => p.status)).toEqual([503, 200])
+      expect(posts[0]!.headers['webhook-id']).toBe(posts[1]!.headers['webhook-id'])
+      expect(texts()).toEqual(['first'])
+
+      failNext = 3
+      await reply('second')
+      expect(texts()).toEqual(['first'])
+      await reply('third')
+      expect(texts()).toEqual(['first', 'second', 'third'])
+      expect(posts.map((p) => p.status)).toEqual([503, 200, 503, 503, 503, 200, 200])
     })
 
     it('stopHitl from the bot resolves the ticket, and RT posts nothing back for it', async () => {
