@@ -18,6 +18,7 @@ const external = (): ExternalHelpdesk | undefined => {
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 
 const main = async () => {
+  if (process.env.HELPDESK === 'request-tracker') return (await import('./request-tracker/main')).main(port)
   const helpdesk = external()
   const sandbox = await startSandbox({
     port: port('SANDBOX_PORT', 8070),

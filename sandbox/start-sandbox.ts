@@ -15,6 +15,14 @@ import { startWebServer } from './web-server'
 
 export type ExternalHelpdesk = { url: string; apiToken?: string; secret: string }
 
+/** A helpdesk product reached through one of the additional configuration types (e.g. Request Tracker). */
+export type ProductHelpdesk = {
+  url: string
+  configurationType: string
+  /** The configuration, given the URL of the sandbox's logging pass-through to `url`. */
+  configuration: (passThroughUrl: string) => Record<string, unknown>
+}
+
 export type SandboxOptions = {
   /** the chat page, the webhook URL and the helpdesk pass-through (default 8070; 0 = any free port) */
   port?: number
@@ -26,6 +34,8 @@ export type SandboxOptions = {
   botpressApiPort?: number
   /** use this helpdesk instead of the reference one */
   helpdesk?: ExternalHelpdesk
+  /** or this helpdesk product */
+  product?: ProductHelpdesk
   hop?: HopLog
 }
 
@@ -72,11 +82,11 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     const apiToken = options.helpdesk ? options.helpdesk.apiToken : `sandbox_${randomBytes(12).toString('hex')}`
 
     let referenceHelpdesk: ReferenceHelpdesk | undefined
-    if (!options.helpdesk) {
+    if (!options.helpdesk && !options.product) {
       referenceHelpdesk = await startReferenceHelpdesk({ port: options.helpdeskPort ?? 8071, secret, apiToken })
       closers.push(() => referenceHelpdesk?.close())
     }
-    const targetHelpdeskUrl = options.helpdesk?.url ?? referenceHelpdesk!.url
+    const targetHelpdeskUrl = options.product?.url ?? options.helpdesk?.url ?? referenceHelpdesk!.url
 
     let caller: IntegrationCaller | undefined
     let plugin: HitlPlugin | undefined
@@ -90,7 +100,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     })
     closers.push(() => web.close())
 
-    const configuration = {
+    const configuration = options.product?.configuration(`${web.url}/helpdesk`) ?? {
       helpdeskUrl: `${web.url}/helpdesk`,
       ...(apiToken ? { apiToken } : {}),
       webhookSecret: secret,
@@ -101,6 +111,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       integrationUrl: `http://127.0.0.1:${listeningPort(integrationServer)}`,
       botId: BOT_ID,
       configuration,
+      configurationType: options.product?.configurationType,
       webhookId: WEBHOOK_ID,
     })
     plugin = createHitlPlugin({ api: botpressApi, botId: BOT_ID, caller, hop })

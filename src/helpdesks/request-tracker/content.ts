@@ -12,7 +12,7 @@ const indent = (text: string) => text.split('\n').join('\n    ')
 
 export const ticketContent = (request: CreateConversationRequest): string => {
   const session = request.session ?? {}
-  const endUser = session.requesterName ? `${session.requesterName} (end user)` : 'End user'
+  const endUser = `End user (${session.requesterName ?? request.userId})`
   const routing: Array<[string, string | undefined]> = [
     ['Priority', session.priority],
     ['Tags', session.tags?.length ? session.tags.join(', ') : undefined],

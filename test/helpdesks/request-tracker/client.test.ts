@@ -137,7 +137,7 @@ describe('Request Tracker: startHitl', () => {
       [
         'Parcel 42 is late',
         'Routing\n- Priority: urgent\n- Tags: parcel, vip\n- Queue asked for: tier-2\n- order: 42',
-        'Conversation so far (oldest first; Botpress gives no times, the last one is just before this ticket)\n1. Bot:\n    Hi!\n2. End user:\n    video: https://x.test/v.mp4',
+        'Conversation so far (oldest first; Botpress gives no times, the last one is just before this ticket)\n1. Bot:\n    Hi!\n2. End user (ada@example.com):\n    video: https://x.test/v.mp4',
         `Botpress conversation: ${conversation.id}\nBotpress user: ${user.id}`,
       ].join('\n\n')
     )

@@ -140,7 +140,7 @@ if (!local.ok) {
       expect(content).toContain('- Priority: high')
       expect(content).toContain('- order: 42')
       expect(content).toMatch(/1\. Bot:\n {4}Hi, how can I help\?/)
-      expect(content).toContain(`2. End user:\n    My parcel ${run} never arrived`)
+      expect(content).toContain(`2. End user (${email}):\n    My parcel ${run} never arrived`)
       expect(content).toContain('Label (image: https://x.test/label.png)')
       expect(content).toContain('Options: Refund')
       expect(content).toContain(`Botpress conversation: ${conversation.id}`)
