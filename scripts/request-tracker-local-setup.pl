@@ -42,8 +42,8 @@ sub grant {
 }
 
 my $api = user(Name => $api_name, RealName => 'Botpress', EmailAddress => "$api_name\@hitl.test");
-grant($api, $queue, qw(SeeQueue CreateTicket ShowTicket ReplyToTicket CommentOnTicket ModifyTicket Watch));
-grant($api, RT->System, qw(AdminUsers ShowUserHistory));
+grant($api, $queue, qw(SeeQueue CreateTicket ShowTicket ReplyToTicket ModifyTicket));
+grant($api, RT->System, qw(AdminUsers));
 
 my $agent = user(Name => $agent_name, RealName => 'Grace Hopper', EmailAddress => "$agent_name\@hitl.test");
 ok_or_die($agent->SetPassword($agent_password), 'agent password') unless $agent->IsPassword($agent_password);
