@@ -103,7 +103,8 @@ if (!local.ok) {
     return { userId, conversation, ticketId: conversation.tags.id! }
   }
 
-  describe('Request Tracker end to end', () => {
+  // RT answers a REST2 call in tens of milliseconds, but a worker's first calls load much of RT: room for a cold start.
+  describe('Request Tracker end to end', { timeout: 60_000 }, () => {
     it('registers: the token, the queue, its rights and the marker field are checked', async () => {
       expect((await register(config)).status).toBe(200)
       expect(logs).toContainEqual(expect.stringContaining(`Connected to Request Tracker at ${rt.url} (queue ${rt.queue})`))

@@ -105,7 +105,10 @@ my $deliver = sub {
         my $response = $ua->post($url, 'content-type' => 'application/json', 'webhook-id' => $item->{id},
             'webhook-timestamp' => $timestamp, 'webhook-signature' => "v1,$signature", Content => $item->{body});
         return 'sent' if $response->is_success;
-        if ($response->code >= 400 && $response->code < 500 && $response->code != 408 && $response->code != 429) {
+        my $code = $response->code;
+        # 404 too is tried again here: the integration tags its conversation just after RT answered the ticket's
+        # creation, so an agent quicker than that meets a 404 for a moment. Other 4xx are final.
+        if ($code >= 400 && $code < 500 && $code != 408 && $code != 429 && ($code != 404 || $attempt == 3)) {
             RT->Logger->warning("hitl scrip: $item->{id} refused: " . $response->status_line . ' ' . substr($response->decoded_content // '', 0, 300));
             return 'refused';
         }
