@@ -1,15 +1,19 @@
 /*
- * A whole handoff on one machine: an in-memory Botpress API, the integration served by the SDK's own server, a
- * driver playing the hitl plugin, the reference helpdesk (or yours), and the chat and agent console pages.
+ * A whole handoff on one machine: an in-memory Botpress API, the integration served on loopback, a driver playing
+ * the hitl plugin, the reference helpdesk (or yours), and the chat and agent console pages.
  */
+import type { Handler } from '@botpress/sdk'
 import { randomBytes } from 'node:crypto'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { allowLoopbackHelpdesk } from './allow-loopback-helpdesk'
 import integration from '../src/index'
 import { startBotpressApi, type BotpressApiServer } from './botpress-api'
 import { createIntegrationCaller, type IntegrationCaller } from './cloud/integration-caller'
 import { startReferenceHelpdesk, type ReferenceHelpdesk } from './helpdesk'
+import { observeHelpdeskCalls } from './helpdesk-calls'
 import { consoleHopLog, type HopLog } from './hop-log'
+import { withLogSink, type LogSink } from './integration-logs'
+import { serveIntegration } from './integration-server'
+import { namingPort } from './listen'
 import { createHitlPlugin, type HitlPlugin } from './plugin/hitl-plugin'
 import { startWebServer } from './web-server'
 
@@ -19,74 +23,99 @@ export type ExternalHelpdesk = { url: string; apiToken?: string; secret: string 
 export type ProductHelpdesk = {
   url: string
   configurationType: string
-  /** The configuration, given the URL of the sandbox's logging pass-through to `url`. */
-  configuration: (passThroughUrl: string) => Record<string, unknown>
+  configuration: Record<string, unknown>
 }
 
-export type SandboxOptions = {
-  /** the chat page, the webhook URL and the helpdesk pass-through (default 8070; 0 = any free port) */
+export type SandboxPorts = {
+  /** the chat page and the webhook URL (default 8070; 0 = any free port) */
   port?: number
-  /** the integration's SDK server (default 8072) */
-  integrationPort?: number
-  /** the reference helpdesk (default 8071) */
+  /** the reference helpdesk and its agent console (default 8071) */
   helpdeskPort?: number
+  /** the integration's HTTP server (default 8072) */
+  integrationPort?: number
   /** the in-memory Botpress API (default 8073) */
   botpressApiPort?: number
-  /** use this helpdesk instead of the reference one */
+}
+
+export type SandboxOptions = SandboxPorts & {
+  /** use this helpdesk instead of the reference one; the integration is configured with its URL as given */
   helpdesk?: ExternalHelpdesk
   /** or this helpdesk product */
   product?: ProductHelpdesk
   hop?: HopLog
+  /** what the integration logs while it handles a request (default: nothing) */
+  integrationLog?: LogSink
+}
+
+/** Which server a port belongs to, as named in a `PortInUseError`. */
+export const PORT_ROLES: Record<keyof SandboxPorts, string> = {
+  port: 'the chat page and webhook URL',
+  helpdeskPort: 'the reference helpdesk',
+  integrationPort: 'the integration',
+  botpressApiPort: 'the local Botpress API',
 }
 
 export type Sandbox = {
   chatUrl: string
   agentConsoleUrl?: string
   webhookUrl: string
+  /** the helpdesk the integration calls: yours, or the reference helpdesk's base URL */
+  helpdeskUrl: string
   botpressApi: BotpressApiServer
   referenceHelpdesk?: ReferenceHelpdesk
   plugin: HitlPlugin
   caller: IntegrationCaller
-  configuration: Record<string, unknown>
+  /** the hitl contract's configuration (with a `product`, the integration gets the product's own instead) */
+  configuration: { helpdeskUrl: string; apiToken?: string; webhookSecret: string; requestTimeoutMs: number; historyLimit: number }
   close: () => Promise<void>
 }
 
 const BOT_ID = 'bot_sandbox'
 const WEBHOOK_ID = 'wh_sandbox'
 
-const listeningPort = (server: Server) => (server.address() as AddressInfo).port
-
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`
 
 export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbox> => {
+  allowLoopbackHelpdesk()
   const hop = options.hop ?? consoleHopLog()
+  const integrationLog = options.integrationLog ?? (() => {})
   const closers: Array<() => Promise<void> | void> = []
   const close = async () => {
     for (const closeOne of closers.reverse()) await closeOne()
   }
   try {
-    const botpressApi = await startBotpressApi({ port: options.botpressApiPort ?? 8073, log: () => {} })
+    const botpressApiPort = options.botpressApiPort ?? 8073
+    const botpressApi = await namingPort(botpressApiPort, PORT_ROLES.botpressApiPort, () =>
+      startBotpressApi({ port: botpressApiPort, log: () => {} })
+    )
     closers.push(() => botpressApi.close())
     process.env.BP_API_URL = botpressApi.url
 
-    const integrationServer = await integration.start(options.integrationPort ?? 8072)
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          integrationServer.closeAllConnections()
-          integrationServer.close(() => resolve())
-        })
-    )
+    const handler: Handler = (req) => withLogSink(integrationLog, () => integration.handler(req))
+    const integrationServer = await serveIntegration(handler, options.integrationPort ?? 8072)
+    closers.push(() => integrationServer.close())
 
     const secret = options.helpdesk?.secret ?? newWebhookSecret()
     const apiToken = options.helpdesk ? options.helpdesk.apiToken : `sandbox_${randomBytes(12).toString('hex')}`
 
     let referenceHelpdesk: ReferenceHelpdesk | undefined
     if (!options.helpdesk && !options.product) {
-      referenceHelpdesk = await startReferenceHelpdesk({ port: options.helpdeskPort ?? 8071, secret, apiToken })
+      const helpdeskPort = options.helpdeskPort ?? 8071
+      referenceHelpdesk = await namingPort(helpdeskPort, PORT_ROLES.helpdeskPort, () =>
+        startReferenceHelpdesk({ port: helpdeskPort, secret, apiToken })
+      )
       closers.push(() => referenceHelpdesk?.close())
     }
-    const targetHelpdeskUrl = options.product?.url ?? options.helpdesk?.url ?? referenceHelpdesk!.url
+    const helpdeskUrl = options.product?.url ?? options.helpdesk?.url ?? referenceHelpdesk!.url
+    const agentConsoleUrl = referenceHelpdesk ? `${referenceHelpdesk.url}/agent` : undefined
+
+    const stopObserving = observeHelpdeskCalls(helpdeskUrl, (call) =>
+      hop(
+        'integration → helpdesk',
+        `${call.method} ${call.path} → ${'status' in call ? call.status : `no answer (${call.error})`} (${call.ms} ms)`
+      )
+    )
+    closers.push(stopObserving)
 
     let caller: IntegrationCaller | undefined
     let plugin: HitlPlugin | undefined
@@ -94,23 +123,22 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       port: options.port ?? 8070,
       plugin: { ...lazyPlugin(() => plugin) },
       caller: () => caller!,
-      helpdeskUrl: () => targetHelpdeskUrl,
-      agentConsoleUrl: () => (referenceHelpdesk ? `${referenceHelpdesk.url}/agent` : undefined),
+      agentConsoleUrl: () => agentConsoleUrl,
       hop,
     })
     closers.push(() => web.close())
 
-    const configuration = options.product?.configuration(`${web.url}/helpdesk`) ?? {
-      helpdeskUrl: `${web.url}/helpdesk`,
+    const configuration = {
+      helpdeskUrl,
       ...(apiToken ? { apiToken } : {}),
       webhookSecret: secret,
       requestTimeoutMs: 10000,
       historyLimit: 100,
     }
     caller = createIntegrationCaller({
-      integrationUrl: `http://127.0.0.1:${listeningPort(integrationServer)}`,
+      integrationUrl: integrationServer.url,
       botId: BOT_ID,
-      configuration,
+      configuration: options.product?.configuration ?? configuration,
       configurationType: options.product?.configurationType,
       webhookId: WEBHOOK_ID,
     })
@@ -119,12 +147,18 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
 
     const webhookUrl = `${web.url}/webhook/${WEBHOOK_ID}`
     referenceHelpdesk?.setWebhookUrl(webhookUrl)
-    await caller.register(webhookUrl)
+    try {
+      await caller.register(webhookUrl)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      throw new Error(`The integration could not register with the helpdesk at ${helpdeskUrl}: ${message}`)
+    }
 
     return {
       chatUrl: `${web.url}/chat`,
-      agentConsoleUrl: referenceHelpdesk ? `${referenceHelpdesk.url}/agent` : undefined,
+      agentConsoleUrl,
       webhookUrl,
+      helpdeskUrl,
       botpressApi,
       referenceHelpdesk,
       plugin,

@@ -1,37 +1,47 @@
 /*
- * The sandbox's own HTTP server: the end-user chat page and its API, the webhook URL the helpdesk calls (forwarded
- * to the integration as a `webhook_received` operation) and a logging pass-through in front of the helpdesk.
+ * The sandbox's own HTTP server: the end-user chat page and its API, and the webhook URL the helpdesk calls
+ * (forwarded to the integration as a `webhook_received` operation, as Botpress Cloud does).
  */
+import { z } from '@botpress/sdk'
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { IntegrationCaller } from './cloud/integration-caller'
 import type { HopLog } from './hop-log'
+import { listenOnLoopback } from './listen'
 import type { HitlPlugin } from './plugin/hitl-plugin'
 
 const WEB = join(__dirname, 'web')
-const MAX_BODY = 2 * 1024 * 1024
+const ICON = join(__dirname, '..', 'icon.svg')
+/** Larger than the integration's own 1 MiB limit, so an oversized message gets the integration's answer. */
+export const MAX_CHAT_BODY = 4 * 1024 * 1024
+const MAX_WEBHOOK_BODY = 4 * 1024 * 1024
 
 export type WebServerOptions = {
   port: number
   plugin: HitlPlugin
   caller: () => IntegrationCaller
-  helpdeskUrl: () => string
   agentConsoleUrl?: () => string | undefined
   hop: HopLog
 }
 
-const readBody = (req: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
+/** What the chat page posts: a text, an image URL, or one message of any type. */
+const chatMessageSchema = z.union([
+  z.object({ type: z.string().min(1), payload: z.record(z.unknown()) }),
+  z.object({ imageUrl: z.string().min(1) }),
+  z.object({ text: z.string() }),
+])
+
+/** The whole body, or `undefined` when it is over `limit` bytes (read to the end so the answer can be sent). */
+const readBody = (req: IncomingMessage, limit: number) =>
+  new Promise<Buffer | undefined>((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY) req.destroy(new Error('body too large'))
-      else chunks.push(chunk)
+      if (size <= limit) chunks.push(chunk)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)))
     req.on('error', reject)
   })
 
@@ -40,10 +50,28 @@ const send = (res: ServerResponse, status: number, body: unknown, type = 'applic
   res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body))
 }
 
-const page = async (res: ServerResponse, file: string, type: string) => send(res, 200, await readFile(join(WEB, file)), type)
+const page = async (res: ServerResponse, file: string, type: string) => send(res, 200, await readFile(file), type)
 
 const headersOf = (req: IncomingMessage): Record<string, string> =>
   Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])))
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/** `agent.assigned evt_… on tkt_…` for the hop log; the body as it came when it is not an event. */
+const describeEvent = (body: string): string => {
+  const event = z
+    .object({ type: z.string(), id: z.string().optional(), conversationId: z.string().optional() })
+    .safeParse(parseJson(body))
+  if (!event.success) return `a body that is not an event (${body.length} bytes)`
+  const { type, id, conversationId } = event.data
+  return [type, id, conversationId ? `on ${conversationId}` : undefined].filter(Boolean).join(' ')
+}
 
 export const startWebServer = async (options: WebServerOptions) => {
   const { plugin, hop } = options
@@ -52,17 +80,19 @@ export const startWebServer = async (options: WebServerOptions) => {
     if (!/^[A-Za-z0-9_-]{6,64}$/.test(sessionId)) return send(res, 400, { error: 'bad session id' })
     if (req.method === 'GET' && !action) return send(res, 200, plugin.session(sessionId))
     if (req.method === 'POST' && action === 'messages') {
-      const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as {
-        text?: string
-        imageUrl?: string
-        type?: string
-        payload?: Record<string, unknown>
-      }
-      const message = body.type && body.payload
-        ? { type: body.type, payload: body.payload }
-        : body.imageUrl
-          ? { type: 'image', payload: { imageUrl: body.imageUrl } }
-          : { type: 'text', payload: { text: body.text ?? '' } }
+      const raw = await readBody(req, MAX_CHAT_BODY)
+      if (!raw) return send(res, 413, { error: `The message is larger than ${MAX_CHAT_BODY / 1024 / 1024} MiB` })
+      const body = parseJson(raw.toString('utf8'))
+      if (body === undefined) return send(res, 400, { error: 'The body is not JSON' })
+      const parsed = chatMessageSchema.safeParse(body)
+      if (!parsed.success) return send(res, 400, { error: 'Send { text }, { imageUrl } or { type, payload }' })
+      const input = parsed.data
+      const message =
+        'type' in input
+          ? input
+          : 'imageUrl' in input
+            ? { type: 'image', payload: { imageUrl: input.imageUrl } }
+            : { type: 'text', payload: { text: input.text } }
       return send(res, 200, await plugin.fromEndUser(sessionId, message))
     }
     if (req.method === 'GET' && action === 'events') {
@@ -80,67 +110,44 @@ export const startWebServer = async (options: WebServerOptions) => {
     return send(res, 404, { error: 'not found' })
   }
 
+  /** Logged when it arrives, so the line comes before the announcements and messages it causes. */
   const webhook = async (req: IncomingMessage, res: ServerResponse, path: string, query: string) => {
-    const body = (await readBody(req)).toString('utf8')
-    let type = 'event'
-    try {
-      type = (JSON.parse(body) as { type?: string }).type ?? type
-    } catch {}
+    const raw = await readBody(req, MAX_WEBHOOK_BODY)
+    if (!raw) {
+      hop('helpdesk → integration', `a body over ${MAX_WEBHOOK_BODY} bytes → 413`)
+      return send(res, 413, { error: { code: 'body_too_large', message: 'The body is too large' } })
+    }
+    const body = raw.toString('utf8')
+    hop('helpdesk → integration', describeEvent(body))
     const answer = await options.caller().webhook({ method: req.method ?? 'POST', path, query, headers: headersOf(req), body })
-    hop('helpdesk → integration', `${type} → ${answer.status} ${answer.body}`)
+    if (answer.status >= 300) hop('helpdesk → integration', `  answered ${answer.status} ${answer.body.slice(0, 200)}`)
     res.writeHead(answer.status, answer.headers)
     res.end(answer.body)
-  }
-
-  const helpdeskProxy = async (req: IncomingMessage, res: ServerResponse, rest: string) => {
-    const body = await readBody(req)
-    const started = Date.now()
-    const headers = headersOf(req)
-    delete headers.host
-    delete headers['content-length']
-    try {
-      const answer = await fetch(`${options.helpdeskUrl().replace(/\/+$/, '')}${rest}`, {
-        method: req.method,
-        headers,
-        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
-      })
-      const text = await answer.text()
-      hop('integration → helpdesk', `${req.method} ${rest.split('?')[0]} → ${answer.status} (${Date.now() - started} ms)`)
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
-      res.end(text)
-    } catch (error) {
-      hop('integration → helpdesk', `${req.method} ${rest} → unreachable (${error instanceof Error ? error.message : error})`)
-      res.writeHead(502).end()
-    }
   }
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox')
     const path = url.pathname
     const handle = async () => {
-      if (path === '/' || path === '/chat') return page(res, 'chat.html', 'text/html; charset=utf-8')
-      if (path === '/chat.js') return page(res, 'chat.js', 'text/javascript; charset=utf-8')
-      if (path === '/assets/parcel.svg') return page(res, 'parcel.svg', 'image/svg+xml')
+      if (path === '/' || path === '/chat') return page(res, join(WEB, 'chat.html'), 'text/html; charset=utf-8')
+      if (path === '/chat.js') return page(res, join(WEB, 'chat.js'), 'text/javascript; charset=utf-8')
+      if (path === '/follow.js') return page(res, join(WEB, 'follow.js'), 'text/javascript; charset=utf-8')
+      if (path === '/assets/parcel.svg') return page(res, join(WEB, 'parcel.svg'), 'image/svg+xml')
+      if (path === '/favicon.svg' || path === '/favicon.ico') return page(res, ICON, 'image/svg+xml')
       if (path === '/sandbox.json') return send(res, 200, { agentConsoleUrl: options.agentConsoleUrl?.() ?? null })
       const chat = /^\/chat\/api\/sessions\/([^/]+)(?:\/([a-z]+))?$/.exec(path)
       if (chat) return chatApi(req, res, chat[1]!, chat[2])
       if (path.startsWith('/webhook/')) return webhook(req, res, path, url.search.slice(1))
-      if (path === '/helpdesk' || path.startsWith('/helpdesk/')) {
-        return helpdeskProxy(req, res, `${path.slice('/helpdesk'.length)}${url.search}`)
-      }
       return send(res, 404, { error: 'not found' })
     }
     handle().catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { error: error instanceof Error ? error.message : String(error) })
+      else res.end()
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port, '127.0.0.1', resolve)
-  })
-  const { port } = server.address() as AddressInfo
+  const url = await listenOnLoopback(server, options.port, 'the chat page and webhook URL')
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

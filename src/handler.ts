@@ -1,9 +1,10 @@
 import type { Response } from '@botpress/sdk'
 import type * as bp from './bp'
 import type { WebhookEvent } from './contract/webhook-events'
+import { classify } from './failures/classify'
 import { helpdeskFor, type ConnectedHelpdesk } from './helpdesks/registry'
+import { duplicate, failureAnswer, isDuplicate, processed, refuse, toResponse, type Answer } from './webhook/answers'
 import { dispatch } from './webhook/dispatch'
-import { fail, ok } from './webhook/respond'
 
 const MAX_BODY_BYTES = 1024 * 1024
 
@@ -11,19 +12,27 @@ const MAX_BODY_BYTES = 1024 * 1024
 const lowerCaseHeaders = (headers: Record<string, string | undefined>) =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
 
+type Log = ReturnType<bp.Logger['forBot']>
+
 /*
  * The helpdesk's webhook: method and size, then the configured helpdesk authenticates and decodes the request into
- * the contract's events, then each event is processed. Every answer is built here: an error escaping to the SDK
- * would become a 400, which tells the helpdesk not to retry, so a Botpress failure is answered 503 instead.
+ * the contract's events, then each event is processed. Every answer is built in src/webhook/answers.ts: an error
+ * escaping to the SDK would become a 400, which tells the helpdesk not to retry, so every failure is classified.
  */
 export const handler: bp.IntegrationProps['handler'] = async ({ req, client, ctx, logger }): Promise<Response> => {
   const log = logger.forBot()
+  return toResponse(await answer({ req, client, ctx, log, logger }))
+}
+
+type HandlerProps = Parameters<bp.IntegrationProps['handler']>[0]
+
+const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req' | 'client' | 'ctx' | 'logger'> & { log: Log }): Promise<Answer> => {
   if (req.method.toUpperCase() !== 'POST') {
-    return fail(405, 'method_not_allowed', 'Send hitl events with POST', { headers: { allow: 'POST' } })
+    return refuse(405, 'method_not_allowed', 'Send hitl events with POST', { headers: { allow: 'POST' } })
   }
   const rawBody = req.body ?? ''
   if (Buffer.byteLength(rawBody, 'utf8') > MAX_BODY_BYTES) {
-    return fail(413, 'body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`)
+    return refuse(413, 'body_too_large', `The body is larger than ${MAX_BODY_BYTES} bytes`)
   }
 
   let connected: ConnectedHelpdesk
@@ -31,36 +40,37 @@ export const handler: bp.IntegrationProps['handler'] = async ({ req, client, ctx
     connected = helpdeskFor(ctx, logger)
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error))
-    return fail(500, 'integration_misconfigured', 'The hitl integration is misconfigured; its admin was told what to fix')
+    return refuse(500, 'integration_misconfigured', 'The hitl integration is misconfigured; its admin was told what to fix')
   }
 
   const decoded = await connected.decodeWebhook({ method: req.method, headers: lowerCaseHeaders(req.headers), rawBody })
   if (!decoded.ok) {
     log.warn(`Refused a webhook request: ${decoded.message}`)
-    return fail(decoded.status, decoded.code, decoded.message, { issues: decoded.issues })
+    return refuse(decoded.status, decoded.code, decoded.message, { issues: decoded.issues })
   }
-  if (decoded.events.length === 0) return ok()
+  if (decoded.events.length === 0) return processed()
 
   let duplicates = 0
   for (const event of decoded.events) {
-    const response = await processEvent(client, log, event)
-    if ((response.status ?? 200) >= 300) return response
-    if (response.body?.includes('"duplicate":true')) duplicates++
+    const result = await processEvent(client, log, event)
+    if (result.status >= 300) return result
+    if (isDuplicate(result)) duplicates++
   }
-  return ok(duplicates === decoded.events.length)
+  return duplicates === decoded.events.length ? duplicate() : processed()
 }
 
-const processEvent = async (client: bp.Client, log: ReturnType<bp.Logger['forBot']>, event: WebhookEvent) => {
+const processEvent = async (client: bp.Client, log: Log, event: WebhookEvent): Promise<Answer> => {
+  const what = `webhook ${event.type} ${event.id} for conversation ${event.conversationId}`
   try {
-    const response = await dispatch(client, event)
-    log.info(`Webhook ${event.type} ${event.id} for conversation ${event.conversationId}: ${response.status} ${response.body}`)
-    return response
+    const result = await dispatch(client, event)
+    log.info(`${what}: ${result.status} ${JSON.stringify(result.body)}`)
+    return result
   } catch (error) {
-    log.error(
-      `Could not process webhook ${event.type} ${event.id}: ${error instanceof Error ? error.message : String(error)}`
-    )
-    return fail(503, 'botpress_unavailable', 'Botpress could not process the event now; retry later', {
-      headers: { 'retry-after': '5' },
-    })
+    const failure = classify(error)
+    const result = failureAnswer(failure)
+    const line = `Could not process ${what} (${failure.kind}, answered ${result.status}): ${failure.message}`
+    if (failure.kind === 'bug' || failure.kind === 'invalid_answer') log.error(line)
+    else log.warn(line)
+    return result
   }
 }

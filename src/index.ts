@@ -1,11 +1,10 @@
-import * as sdk from '@botpress/sdk'
 import { actions } from './actions'
-import type * as bp from './bp'
+import * as bp from './bp'
 import { hitlChannel } from './channels/hitl'
 import { handler } from './handler'
 import { register, unregister } from './setup'
 
-export default new sdk.Integration<bp.Integration>({
+export default new bp.Integration({
   register,
   unregister,
   actions,

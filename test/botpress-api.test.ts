@@ -9,6 +9,7 @@ import {
 } from '@botpress/client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startBotpressApi, type BotpressApiServer, type CreationContext, type Message, type BotEvent } from '../sandbox/botpress-api'
+import { logged } from './harness/logs'
 
 let api: BotpressApiServer
 let client: Client
@@ -408,6 +409,7 @@ describe('errors and fault injection', () => {
     const err = await rejection(client.listBots({}))
     expect(err).toBeInstanceOf(MethodNotFoundError)
     expect(api.calls.at(-1)).toMatchObject({ operation: 'unknown', method: 'GET', status: 405 })
+    expect(logged('warn')).toEqual(['[botpress-api] unimplemented route GET /v1/admin/bots'])
   })
 
   it('keeps one store per x-bot-id', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { relayMessage } from './harness/integration'
+import { logged } from './harness/logs'
 
 const world = useWorld()
 const conversation = { id: 'conv_downstream', tags: { id: 'hd_conv_1' } }
@@ -41,6 +42,7 @@ describe('hitl channel: end-user and bot messages go to the helpdesk', () => {
       additionalData: '{"locale":"fr"}',
     })
     expect(world.api.calls).toEqual([])
+    expect(logged()).toEqual([])
   })
 
   it('marks a message without userId as written by the bot, with no additionalData key', async () => {
@@ -65,6 +67,7 @@ describe('hitl channel: end-user and bot messages go to the helpdesk', () => {
     const res = await relayMessage({ type: 'text', payload: { text: 'hi' }, conversation: { id: 'conv_x', tags: {} } })
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(res.body).toContain('conv_x has no helpdesk id')
+    expect(logged('error')).toEqual([expect.stringContaining('conv_x has no helpdesk id')])
   })
 
   it('surfaces a helpdesk refusal as an error naming the call', async () => {
@@ -73,5 +76,6 @@ describe('hitl channel: end-user and bot messages go to the helpdesk', () => {
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(res.body).toContain('POST /conversations/hd_conv_1/messages failed with 409')
     expect(res.body).toContain('ticket is closed')
+    expect(logged('error')).toEqual([expect.stringContaining('failed with 409 Conflict: ticket is closed')])
   })
 })

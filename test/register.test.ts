@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { useWorld } from './harness/botpress'
+import { withoutWaiting } from './harness/clock'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { register, TEST_TOKEN, testConfig } from './harness/integration'
 import { refusedUrl } from './harness/loopback'
+import { logged } from './harness/logs'
 
 useWorld()
 
@@ -18,6 +20,9 @@ describe('register: the helpdesk is checked when the integration is saved', () =
     expect(res.status ?? 200).toBe(200)
     assertSigned(calls[0]!)
     expect(calls[0]!.raw).toBe('')
+    expect(logged('info')).toEqual([
+      'Connected to the helpdesk at https://helpdesk.test/api; its webhook URL must be https://webhook.botpress.test/wh_hitl_test',
+    ])
   })
 
   it.each([401, 403])('fails on %i with a message about the credentials', async (status) => {
@@ -36,9 +41,15 @@ describe('register: the helpdesk is checked when the integration is saved', () =
 
   it('fails for an unreachable helpdesk with a message about reaching it', async () => {
     const helpdeskUrl = await refusedUrl()
-    const message = errorOf(await register({ ...testConfig, helpdeskUrl }))
+    // the retry backoff runs on a fake clock: the three attempts take no real time
+    const message = errorOf(await withoutWaiting(() => register({ ...testConfig, helpdeskUrl })))
     expect(message).toContain('could not reach the helpdesk (ECONNREFUSED)')
     expect(message).toContain(`Could not reach ${helpdeskUrl}: check the helpdesk API base URL`)
+    // the bot builder sees each retry in the logs
+    expect(logged('warn')).toEqual([
+      'Helpdesk call GET /health failed (ECONNREFUSED); retrying (attempt 2)',
+      'Helpdesk call GET /health failed (ECONNREFUSED); retrying (attempt 3)',
+    ])
   })
 
   it('refuses an invalid configuration, naming each bad field', async () => {

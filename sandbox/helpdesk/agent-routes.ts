@@ -4,7 +4,7 @@
  * `content-type: application/json` (a cross-site form cannot send that without a CORS preflight, which is refused).
  *
  *   GET  /agent                      the console page (sandbox/web/agent-console.html)
- *   GET  /agent/console.js           its script (sandbox/web/agent-console.js)
+ *   GET  /agent/console.js           its script (sandbox/web/agent-console.js, with follow.js and agent-favicon.svg)
  *   GET  /agent/events               server-sent events: `event: change`, data `{ kind, ticketId? }` on every change
  *   GET  /agent/tickets              { tickets: [{ id, title, status, requester, assignedAgent, lastActivityAt, ... }] }
  *   GET  /agent/tickets/{id}         { ticket: { ...ticket, history, messages, deliveries } }
@@ -29,6 +29,8 @@ const files: Record<string, { file: string; type: string }> = {
   '/agent': { file: 'agent-console.html', type: 'text/html; charset=utf-8' },
   '/agent/': { file: 'agent-console.html', type: 'text/html; charset=utf-8' },
   '/agent/console.js': { file: 'agent-console.js', type: 'text/javascript; charset=utf-8' },
+  '/agent/follow.js': { file: 'follow.js', type: 'text/javascript; charset=utf-8' },
+  '/agent/favicon.svg': { file: 'agent-favicon.svg', type: 'image/svg+xml' },
 }
 
 const agentInput = z.object({

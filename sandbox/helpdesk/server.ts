@@ -17,7 +17,7 @@ import { createAgentActions, type AgentMessage } from './agent'
 import { handleAgentRequest } from './agent-routes'
 import { readBody, sendJson } from './http'
 import { errorAnswer, handleContractCall } from './routes'
-import { HelpdeskStore, readOnlyView, type Answer, type Delivery, type HelpdeskStoreView } from './store'
+import { HelpdeskStore, readOnlyView, type Answer, type Change, type Delivery, type HelpdeskStoreView } from './store'
 import { verifyBearer, verifySignature } from './verify'
 import { createWebhookSender, type WebhookRetry } from './webhook-sender'
 
@@ -51,6 +51,8 @@ export type ReferenceHelpdesk = {
   assign(ticketId: string, agent: Agent): Promise<Delivery>
   /** an agent closes a ticket: records it, sends `conversation.closed` */
   closeTicket(ticketId: string, reason?: string): Promise<Delivery>
+  /** called on every change (a ticket created, a message, an assignment, a close, a delivery); returns the unsubscribe */
+  onChange(listener: (change: Change) => void): () => void
   /** stops the server (and the console's event streams) */
   close(): Promise<void>
 }
@@ -121,6 +123,7 @@ export const startReferenceHelpdesk = async (options: ReferenceHelpdeskOptions):
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     store: readOnlyView(store),
+    onChange: (listener) => store.onChange(listener),
     setWebhookUrl: (url) => {
       webhookUrl = url
     },

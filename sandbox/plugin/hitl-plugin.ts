@@ -9,7 +9,7 @@ import type { BotpressApiServer } from '../botpress-api'
 import type { HistoryMessageType, MessagePayload } from '../../src/contract/messages'
 import { renderText } from '../../src/helpdesk/render-text'
 import type { IntegrationCaller } from '../cloud/integration-caller'
-import { quote, type HopLog } from '../hop-log'
+import { count, quote, type HopLog } from '../hop-log'
 
 export type LineFrom = 'user' | 'bot' | 'agent' | 'system'
 export type ChatLine = {
@@ -100,7 +100,7 @@ export const createHitlPlugin = ({ api, botId, caller, hop }: HitlPluginOptions)
         session.downstreamUserId = userId
       }
       const messageHistory = history(session)
-      hop('plugin → integration', `action startHitl with ${messageHistory.length} messages of history`)
+      hop('plugin → integration', `action startHitl with ${count(messageHistory.length, 'message')} of history`)
       const { conversationId } = await caller.action<{ conversationId: string }>('startHitl', {
         userId: session.downstreamUserId,
         title: `Sandbox chat ${session.id.slice(0, 6)}`,
@@ -118,13 +118,22 @@ export const createHitlPlugin = ({ api, botId, caller, hop }: HitlPluginOptions)
 
   const stop = async (session: ChatSession) => {
     const conversationId = session.downstreamConversationId
-    if (!conversationId || session.status === 'bot') return
+    if (!conversationId || session.status === 'bot') {
+      system(session, `You are talking with the bot: there is no agent conversation to end. Type ${ESCALATE} to reach an agent.`)
+      return
+    }
+    const agentJoined = session.status === 'agent'
     hop('plugin → integration', 'action stopHitl')
     session.downstreamConversationId = undefined
     setStatus(session, 'bot')
     try {
       await caller.action('stopHitl', { conversationId })
-      system(session, 'You ended the conversation with the agent. You are back with the bot.')
+      system(
+        session,
+        agentJoined
+          ? 'You ended the conversation with the agent. You are back with the bot.'
+          : 'You left the queue before an agent joined. You are back with the bot.'
+      )
     } catch (error) {
       system(session, `Could not close the ticket: ${error instanceof Error ? error.message : String(error)}`)
     }
@@ -151,6 +160,15 @@ export const createHitlPlugin = ({ api, botId, caller, hop }: HitlPluginOptions)
     hop('end user → plugin', `${message.type} ${quote(asText(message))}`)
     if (text === CLOSE) {
       await stop(session)
+      return view(session)
+    }
+    if (text === ESCALATE && session.status !== 'bot') {
+      system(
+        session,
+        session.status === 'agent'
+          ? `You are already talking with ${session.agentName ?? 'an agent'}. Type ${CLOSE} to go back to the bot.`
+          : `You are already waiting for an agent. Type ${CLOSE} to leave the queue.`
+      )
       return view(session)
     }
     if (session.status !== 'bot') {
@@ -192,7 +210,7 @@ export const createHitlPlugin = ({ api, botId, caller, hop }: HitlPluginOptions)
   })
 
   const offEvent = api.onEvent(async (event) => {
-    const payload = event.payload as { conversationId?: string; userId?: string }
+    const payload = event.payload as { conversationId?: string; userId?: string; reason?: unknown }
     const session = payload.conversationId ? byDownstream(payload.conversationId) : undefined
     if (!session) return
     if (event.type === 'hitlAssigned' && payload.userId) {
@@ -205,7 +223,9 @@ export const createHitlPlugin = ({ api, botId, caller, hop }: HitlPluginOptions)
       hop('integration → plugin', 'hitlStopped')
       session.downstreamConversationId = undefined
       setStatus(session, 'bot')
-      system(session, 'The agent closed the conversation. You are back with the bot.')
+      // hitl 2.1.0's hitlStopped has no reason; one is shown when the event carries it.
+      const reason = typeof payload.reason === 'string' && payload.reason.trim() ? ` (${payload.reason.trim()})` : ''
+      system(session, `The agent closed the conversation${reason}. You are back with the bot.`)
     }
   })
 

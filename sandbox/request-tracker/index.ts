@@ -52,14 +52,14 @@ export const startRequestTrackerSandbox = async (
       product: {
         url: rt.url,
         configurationType: 'requestTracker',
-        configuration: (passThroughUrl) => ({
-          requestTrackerUrl: passThroughUrl,
+        configuration: {
+          requestTrackerUrl: rt.url,
           authToken: rt.token,
           queue: rt.queue,
           webhookSecret: rt.webhookSecret,
           requestTimeoutMs: 10000,
           historyLimit: 100,
-        }),
+        },
       },
     })
   } catch (error) {

@@ -1,12 +1,9 @@
 /* `HELPDESK=request-tracker npm start` (sandbox/main.ts hands over here). */
+import type { SandboxPorts } from '../start-sandbox'
 import { describeRequestTrackerSandbox, startRequestTrackerSandbox } from '.'
 
-export const main = async (port: (name: string, fallback: number) => number) => {
-  const sandbox = await startRequestTrackerSandbox({
-    port: port('SANDBOX_PORT', 8070),
-    integrationPort: port('SANDBOX_INTEGRATION_PORT', 8072),
-    botpressApiPort: port('SANDBOX_BOTPRESS_API_PORT', 8073),
-  })
+export const main = async (ports: SandboxPorts) => {
+  const sandbox = await startRequestTrackerSandbox(ports)
   console.log('')
   console.log('hitl sandbox with Request Tracker is running (Ctrl-C to stop)')
   for (const line of describeRequestTrackerSandbox(sandbox)) console.log(line)

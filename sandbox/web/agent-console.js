@@ -83,8 +83,14 @@ const ORIGIN = { history: 'history', integration: 'relayed', agent: 'agent reply
 
 const safeImageUrl = (url) => (typeof url === 'string' && /^(https?:|data:image\/)/i.test(url) ? url : null)
 
-const renderMessage = (m, deliveries) => {
+const deliveryOf = (m, deliveries) => {
+  if (m.origin !== 'agent') return ''
   const delivery = m.eventId ? deliveries.find((d) => d.eventId === m.eventId) : null
+  return delivery ? (delivery.delivered ? 'delivered' : 'not delivered') : 'sending…'
+}
+
+const renderMessage = (m, deliveries) => {
+  const delivery = deliveryOf(m, deliveries)
   const image = m.type === 'image' ? safeImageUrl(m.payload.imageUrl) : null
   return el(
     'li',
@@ -94,19 +100,45 @@ const renderMessage = (m, deliveries) => {
       { className: 'muted' },
       el('strong', { textContent: m.authorName, 'data-testid': 'message-author' }),
       ` · ${m.type} · ${ORIGIN[m.origin]} · ${time(m.at)}`,
-      m.origin === 'agent' ? ` · ${delivery ? (delivery.delivered ? 'delivered' : 'not delivered') : 'sending…'}` : null
+      delivery ? ` · ${delivery}` : null
     ),
     el('div', { className: 'text', textContent: m.text, 'data-testid': 'message-text' }),
     image ? el('img', { src: image, alt: m.text, 'data-testid': 'message-image' }) : null
   )
 }
 
+// The list follows new messages (see follow.js). Items are keyed, and an unchanged item keeps its node, so images
+// stay loaded and the list never shrinks under the reader.
+const follow = window.followList($('messages'), $('new-messages'))
+let shownTicketId = null
+
+/** Puts `items` ({ key, version, build }) in the list, reusing the node of each unchanged item; returns how many are new. */
+const reconcile = (list, items) => {
+  const existing = new Map([...list.children].map((node) => [node.dataset.key, node]))
+  let added = 0
+  const nodes = items.map(({ key, version, build }) => {
+    const node = existing.get(key)
+    if (node && node.dataset.version === version) return node
+    if (!node) added++
+    const fresh = build()
+    fresh.dataset.key = key
+    fresh.dataset.version = version
+    return fresh
+  })
+  const same = nodes.length === list.children.length && nodes.every((node, i) => node === list.children[i])
+  if (!same) list.replaceChildren(...nodes)
+  return added
+}
+
 const renderTicket = () => {
   const t = state.ticket
-  for (const id of ['detail-header', 'messages', 'reply-form']) $(id).hidden = !t
+  for (const id of ['detail-header', 'conversation', 'reply-form']) $(id).hidden = !t
   $('empty').hidden = !!t
   $('deliveries').hidden = !t || !t.deliveries.length
-  if (!t) return
+  if (!t) {
+    shownTicketId = null
+    return
+  }
 
   $('ticket-title').textContent = t.title
   $('status').textContent = t.status
@@ -116,25 +148,31 @@ const renderTicket = () => {
   const session = t.session ? Object.entries(t.session).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') : ''
   $('session').textContent = session ? ` · ${session}` : ''
 
+  const message = (m) => ({ key: m.id, version: deliveryOf(m, t.deliveries), build: () => renderMessage(m, t.deliveries) })
+  const separator = (key, text) => ({ key, version: text, build: () => el('li', { className: 'separator', textContent: text }) })
   const items = [
-    ...t.history.map((m) => renderMessage(m, t.deliveries)),
-    el('li', { className: 'separator', textContent: `— handed to the helpdesk ${time(t.createdAt)} —` }),
-    ...t.messages.map((m) => renderMessage(m, t.deliveries)),
+    ...t.history.map(message),
+    separator('handed', `— handed to the helpdesk ${time(t.createdAt)} —`),
+    ...t.messages.map(message),
   ]
   if (t.status === 'closed') {
     const by = t.closedBy === 'agent' ? 'by the agent' : 'by the bot / end user'
-    items.push(el('li', { className: 'separator', textContent: `— closed ${by}${t.closeReason ? `: ${t.closeReason}` : ''} —` }))
+    items.push(separator('closed', `— closed ${by}${t.closeReason ? `: ${t.closeReason}` : ''} —`))
   }
   const list = $('messages')
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40
-  list.replaceChildren(...items)
-  if (atBottom) list.scrollTop = list.scrollHeight
+  const opened = t.id !== shownTicketId
+  if (opened) list.replaceChildren()
+  shownTicketId = t.id
+  const added = reconcile(list, items)
 
   $('deliveries').replaceChildren(...t.deliveries.map((d) => el('li', { textContent: `${time(d.finishedAt)} ${describeDelivery(d)}` })))
   const closed = t.status === 'closed'
   for (const id of ['reply-input', 'image-url-input', 'send-button', 'assign-button', 'close-reason-input', 'close-button']) {
     $(id).disabled = closed || state.busy
   }
+  // last, once everything around the list has its size
+  if (opened) follow.reset()
+  else follow.added(added)
 }
 
 // --- loading -------------------------------------------------------------------------------------------------------

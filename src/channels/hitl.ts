@@ -11,7 +11,7 @@ import { renderText } from '../helpdesk/render-text'
  */
 const relay =
   <T extends RelayedMessageType>(type: T) =>
-  async ({ ctx, logger, payload, conversation, message }: bp.MessageProps[T]): Promise<void> => {
+  async ({ ctx, logger, payload, conversation, message }: bp.MessageProps['hitl'][T]): Promise<void> => {
     const ticketId = conversation.tags.id
     if (!ticketId) {
       throw new RuntimeError(`Conversation ${conversation.id} has no helpdesk id: it was not opened by startHitl`)

@@ -134,7 +134,17 @@ describe('sandbox end to end', () => {
     const api = sandbox.botpressApi.store
     expect(api.events().map((e) => e.type)).toEqual(['hitlAssigned', 'hitlStopped'])
     expect(hops.some((h) => h.startsWith('integration → helpdesk POST /conversations →'))).toBe(true)
-    expect(hops.some((h) => h.startsWith('helpdesk → integration message.created → 200'))).toBe(true)
+    expect(hops.some((h) => /^helpdesk → integration message\.created evt_\w+ on tkt_\w+$/.test(h))).toBe(true)
+
+    // causal order: the assignment arrives, then the announcement it causes, then what the end user sees
+    const at = (pattern: RegExp) => hops.findIndex((h) => pattern.test(h))
+    const arrived = at(/^helpdesk → integration agent\.assigned /)
+    const announced = at(/^integration → plugin hitlAssigned Grace Hopper$/)
+    const shown = at(/^plugin → end user text "A human agent has joined: Grace Hopper"$/)
+    expect(arrived).toBeGreaterThanOrEqual(0)
+    expect(announced).toBeGreaterThan(arrived)
+    expect(shown).toBeGreaterThan(announced)
+    expect(hops).toContain('plugin → integration action startHitl with 3 messages of history')
   })
 
   it('runs a second session closed by the end user with /end', async () => {

@@ -1,16 +1,16 @@
-import type { Response } from '@botpress/sdk'
+import type { Answer } from '../answers'
 import type * as bp from '../../bp'
 import type { AgentAssignedEvent } from '../../contract/webhook-events'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { announced } from '../announcements'
 import { findConversation, isClosed } from '../find-conversation'
 import { withAnnouncementLock } from '../lock'
-import { closedConversation, duplicate, processed, unknownConversation } from '../outcome'
+import { closedConversation, duplicate, processed, unknownConversation } from '../answers'
 
 const KEEP_EVENT_IDS = 100
 
 /** `hitlAssigned` with the agent's Botpress user, unless that agent is the one already assigned or the event was seen. */
-export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEvent): Promise<Response> => {
+export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEvent): Promise<Answer> => {
   const conversation = await findConversation(client, event.conversationId)
   if (!conversation) return unknownConversation(event.conversationId)
   if (isClosed(conversation)) return closedConversation(event.conversationId)

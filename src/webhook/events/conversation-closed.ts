@@ -1,13 +1,13 @@
-import type { Response } from '@botpress/sdk'
+import type { Answer } from '../answers'
 import type * as bp from '../../bp'
 import type { ConversationClosedEvent } from '../../contract/webhook-events'
 import { announced } from '../announcements'
 import { findConversation, isClosed } from '../find-conversation'
 import { withAnnouncementLock } from '../lock'
-import { duplicate, processed, unknownConversation } from '../outcome'
+import { duplicate, processed, unknownConversation } from '../answers'
 
 /** `hitlStopped`, once: the bot takes the conversation back. */
-export const onConversationClosed = async (client: bp.Client, event: ConversationClosedEvent): Promise<Response> => {
+export const onConversationClosed = async (client: bp.Client, event: ConversationClosedEvent): Promise<Answer> => {
   const conversation = await findConversation(client, event.conversationId)
   if (!conversation) return unknownConversation(event.conversationId)
   if (isClosed(conversation)) return duplicate()

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto'
-import type { Response } from '@botpress/sdk'
+import type { Answer } from '../answers'
 import type * as bp from '../../bp'
 import type { MessageCreatedEvent } from '../../contract/webhook-events'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { findConversation, isClosed } from '../find-conversation'
-import { closedConversation, duplicate, processed, unknownConversation } from '../outcome'
+import { closedConversation, duplicate, processed, unknownConversation } from '../answers'
 
 /*
  * The agent's message goes into the downstream conversation once: initializeIncomingMessage finds or creates the
  * agent's user and finds or creates the message by its helpdesk id in one call. A redelivery finds the message
  * marked by another request and is answered as a duplicate.
  */
-export const onMessageCreated = async (client: bp.Client, event: MessageCreatedEvent): Promise<Response> => {
+export const onMessageCreated = async (client: bp.Client, event: MessageCreatedEvent): Promise<Answer> => {
   const conversation = await findConversation(client, event.conversationId)
   if (!conversation) return unknownConversation(event.conversationId)
   if (isClosed(conversation)) return closedConversation(event.conversationId)

@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // console lines of passing tests are kept from the output; test/harness/logs.ts lets a test assert on them
+    silent: 'passed-only',
+    setupFiles: ['test/harness/logs.ts'],
   },
 })
