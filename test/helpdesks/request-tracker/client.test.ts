@@ -1,8 +1,9 @@
 import { Client } from '@botpress/client'
 import nock from 'nock'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
 import { BOT_ID, ofType, register, relayMessage, runAction } from '../../harness/integration'
+import { logged } from '../../harness/logs'
 
 /* The Request Tracker helpdesk against a faked REST2 API (nock), through integration.handler. */
 
@@ -17,15 +18,6 @@ const config = ofType('requestTracker', {
 })
 
 const world = useWorld()
-/** What the integration logged; the expected errors are checked here instead of printed. */
-let logs: string[] = []
-beforeEach(() => {
-  logs = []
-  for (const method of ['info', 'warn', 'log', 'debug', 'error'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logs.push(args.join(' ')))
-  }
-  return () => vi.restoreAllMocks()
-})
 const client = () => new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl' })
 
 type Seen = { method: string; path: string; body: unknown; headers: Record<string, string> }
@@ -97,7 +89,7 @@ describe('Request Tracker: createUser', () => {
     expect(result.error).toContain('POST /REST/2.0/user failed with 403')
     expect(result.error).toContain('Permission Denied')
     expect(result.error).not.toContain(TOKEN)
-    expect(logs.join('\n')).not.toContain(TOKEN)
+    expect(logged().join('\n')).not.toContain(TOKEN)
   })
 })
 
@@ -236,7 +228,7 @@ describe('Request Tracker: register', () => {
   it('passes with the token accepted, the queue creatable and the marker field visible', async () => {
     rtCalls([...system], ['GET', '/queue/Support', 200, queue(['self', 'create'], ['Botpress conversation'])])
     expect((await register(config)).status).toBe(200)
-    expect(logs).toContainEqual(expect.stringContaining(`Connected to Request Tracker at ${RT} (queue Support)`))
+    expect(logged()).toContainEqual(expect.stringContaining(`Connected to Request Tracker at ${RT} (queue Support)`))
   })
 
   it.each([

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
 import { invoke, ofType, register, relayMessage, runAction, type TestConfig } from '../../harness/integration'
+import { logged } from '../../harness/logs'
 import { contentOf, localRt, restAs, transactionsOf, type LocalRt, type Rest } from './local-rt'
 
 /*
@@ -29,15 +30,6 @@ if (!local.ok) {
     webhookSecret: rt.webhookSecret,
     requestTimeoutMs: 5000,
   })
-
-  /** The integration's log lines (a passing run prints nothing). */
-  const logs: string[] = []
-  beforeAll(() => {
-    for (const method of ['info', 'warn', 'log', 'debug', 'error'] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logs.push(`${method}: ${args.join(' ')}`))
-    }
-  })
-  afterAll(() => vi.restoreAllMocks())
 
   /** What RT's scrip posted, and what the integration answered. */
   const posts: Array<{ headers: Record<string, string>; body: string; status: number; answer: string }> = []
@@ -107,7 +99,7 @@ if (!local.ok) {
   describe('Request Tracker end to end', { timeout: 60_000 }, () => {
     it('registers: the token, the queue, its rights and the marker field are checked', async () => {
       expect((await register(config)).status).toBe(200)
-      expect(logs).toContainEqual(expect.stringContaining(`Connected to Request Tracker at ${rt.url} (queue ${rt.queue})`))
+      expect(logged()).toContainEqual(expect.stringContaining(`Connected to Request Tracker at ${rt.url} (queue ${rt.queue})`))
       const refusal = async (changes: Record<string, unknown>) => {
         const res = await register({ ...config, ...changes } as TestConfig)
         expect(res.status).toBeGreaterThanOrEqual(400)
