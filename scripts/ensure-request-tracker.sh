@@ -17,11 +17,12 @@ SITE_CONFIG=/etc/request-tracker5/RT_SiteConfig.d/60-hitl-local.pm
 SCRIP_CONFIG=/etc/request-tracker5/RT_SiteConfig.d/61-hitl-webhook.pm
 PACKAGES=(request-tracker5 rt5-db-sqlite rt5-standalone)
 
-mkdir -p "$(dirname "$ENV_FILE")"
+mkdir -p "$(dirname "$ENV_FILE")" 2>/dev/null || true
 
 skip() {
   echo "Request Tracker tests will be skipped: $1" >&2
-  printf '{"skip":%s}\n' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$/"/')" >"$ENV_FILE"
+  { printf '{"skip":%s}\n' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$/"/')" >"$ENV_FILE"; } 2>/dev/null ||
+    echo "(could not write $ENV_FILE; without it the tests say the same)" >&2
   exit 0
 }
 

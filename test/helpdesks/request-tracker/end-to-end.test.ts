@@ -38,6 +38,11 @@ if (!local.ok) {
   let failNext = 0
 
   beforeAll(async () => {
+    const alive = await api('GET', '/rt').then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error))
+    )
+    if (alive) throw new Error(`Request Tracker at ${rt.url} does not answer (${alive}): run scripts/ensure-request-tracker.sh as root`)
     receiver = createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (chunk: Buffer) => chunks.push(chunk))
