@@ -1,6 +1,6 @@
 import { RuntimeError } from '@botpress/sdk'
 import { HelpdeskError } from '../../helpdesk/errors'
-import { defaultRetryPolicy } from '../../helpdesk/http'
+import { defaultRetryPolicy, type RetryPolicy } from '../../helpdesk/http'
 import type { Helpdesk } from '../helpdesk'
 import type { RequestTrackerConfig } from './config'
 import { messageContent, messageMarker, messageSubject, ticketContent } from './content'
@@ -33,9 +33,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const findOrCreate = async <T>(
   find: () => Promise<T | undefined>,
   create: () => Promise<T>,
-  attempts: number,
-  baseDelayMs: number
+  policy: RetryPolicy
 ): Promise<T> => {
+  const startedAt = Date.now()
   const found = await find()
   if (found !== undefined) return found
   for (let attempt = 1; ; attempt++) {
@@ -44,8 +44,11 @@ const findOrCreate = async <T>(
     } catch (error) {
       const made = await find()
       if (made !== undefined) return made
-      if (!outcomeUnknown(error) || attempt >= attempts) throw error
-      await sleep(baseDelayMs * 2 ** attempt)
+      const wait = policy.baseDelayMs * 2 ** attempt
+      // within the same budget as the HTTP client's own retries, which leaves room in Botpress's action time limit
+      const late = Date.now() - startedAt + wait >= policy.budgetMs
+      if (!outcomeUnknown(error) || attempt > policy.retries || late) throw error
+      await sleep(wait)
     }
   }
 }
@@ -68,7 +71,6 @@ const connectionAdvice = (error: HelpdeskError, config: RequestTrackerConfig): s
 export const requestTrackerHelpdesk = (config: RequestTrackerConfig, options: RestOptions = {}): Helpdesk => {
   const rt: RestClient = createRestClient(config, options)
   const policy = options.retry ?? defaultRetryPolicy
-  const attempts = policy.retries + 1
 
   const checkQueue = async () => {
     let queue
@@ -109,8 +111,7 @@ export const requestTrackerHelpdesk = (config: RequestTrackerConfig, options: Re
       const id = await findOrCreate(
         () => rt.findUserByEmail(address),
         () => rt.createUser({ Name: address, EmailAddress: address, RealName: name || address }),
-        attempts,
-        policy.baseDelayMs
+        policy
       )
       return { id }
     },
@@ -129,8 +130,7 @@ export const requestTrackerHelpdesk = (config: RequestTrackerConfig, options: Re
             ...(priority ? { Priority: PRIORITIES[priority] } : {}),
             CustomFields: { [MARKER_FIELD]: request.botpressConversationId },
           }),
-        attempts,
-        policy.baseDelayMs
+        policy
       )
       return { id }
     },
@@ -143,8 +143,7 @@ export const requestTrackerHelpdesk = (config: RequestTrackerConfig, options: Re
           await rt.correspond(ticketId, message)
           return true
         },
-        attempts,
-        policy.baseDelayMs
+        policy
       )
       return {}
     },

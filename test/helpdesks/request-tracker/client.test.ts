@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
 import { BOT_ID, ofType, register, relayMessage, runAction } from '../../harness/integration'
 import { logged } from '../../harness/logs'
+import { parseRequestTrackerConfiguration } from '../../../src/helpdesks/request-tracker/config'
+import { requestTrackerHelpdesk } from '../../../src/helpdesks/request-tracker/helpdesk'
 
 /* The Request Tracker helpdesk against a faked REST2 API (nock), through integration.handler. */
 
@@ -22,8 +24,10 @@ const client = () => new Client({ apiUrl: world.api.url, botId: BOT_ID, integrat
 
 type Seen = { method: string; path: string; body: unknown; headers: Record<string, string> }
 
+type Reply = [method: string, path: string | RegExp, status: number, body?: unknown]
+
 /** Fakes REST2 calls in order: each entry answers one request; what arrived is recorded. */
-const rtCalls = (...replies: Array<[method: string, path: string | RegExp, status: number, body?: unknown]>) => {
+const rtCalls = (...replies: Reply[]) => {
   const seen: Seen[] = []
   const scope = nock(RT)
   for (const [method, path, status, body] of replies) {
@@ -155,6 +159,25 @@ describe('Request Tracker: startHitl', () => {
     expect(result.status).toBe(200)
     expect(seen.filter((s) => s.path === '/REST/2.0/ticket')).toHaveLength(2)
     expect(botOf(world.api).conversations.find((c) => c.id === result.output?.conversationId)?.tags.id).toBe('8')
+  })
+})
+
+describe('Request Tracker: bounded retries of a creation', () => {
+  it('tries a creation that keeps failing retries + 1 times, looking before each new attempt, then names the failure', async () => {
+    const helpdesk = requestTrackerHelpdesk(parseRequestTrackerConfiguration({ ...config }), {
+      retry: { retries: 2, baseDelayMs: 1, budgetMs: 5000 },
+    })
+    const seen = rtCalls(
+      ['POST', '/users', 200, none],
+      ...[1, 2, 3].flatMap((): Reply[] => [
+        ['POST', '/user', 503, { message: 'database is locked' }],
+        ['POST', '/users', 200, none],
+      ])
+    )
+    await expect(helpdesk.createContact({ botpressUserId: 'user_1', name: 'Ada', email: 'ada@example.com' })).rejects.toThrow(
+      'POST /REST/2.0/user failed with 503 Service Unavailable: database is locked'
+    )
+    expect(seen.filter((s) => s.path === '/REST/2.0/user')).toHaveLength(3)
   })
 })
 
