@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
 import { invoke, ofType, register, relayMessage, runAction, type TestConfig } from '../../harness/integration'
 import { logged } from '../../harness/logs'
-import { contentOf, localRt, restAs, transactionsOf, type LocalRt, type Rest } from './local-rt'
+import { contentsOf, localRt, restAs, transactionsOf, type LocalRt, type Rest } from './local-rt'
 
 /*
  * A whole handoff against the real Request Tracker 5 on loopback: the integration through integration.handler with
@@ -133,7 +133,7 @@ if (!local.ok) {
       expect(JSON.stringify(ticket.Requestor)).toContain(email)
       const [create] = await transactionsOf(api, ticketId)
       expect(create!.Type).toBe('Create')
-      const content = await contentOf(api, create!.id)
+      const [content] = await contentsOf(api, [create!.id])
       expect(content).toContain('Parcel 42 is late')
       expect(content).toContain('- Priority: high')
       expect(content).toContain('- order: 42')
@@ -174,7 +174,7 @@ if (!local.ok) {
       const correspondence = (await transactionsOf(api, ticketId)).filter((t) => t.Type === 'Correspond')
       expect(correspondence).toHaveLength(relayed.length)
       expect(correspondence.every((t) => t.Creator.id === rt.apiUser)).toBe(true)
-      const texts = await Promise.all(correspondence.map((t) => contentOf(api, t.id)))
+      const texts = await contentsOf(api, correspondence.map((t) => t.id))
       expect(texts[0]).toBe('The end user wrote (via Botpress):\n\nAny news?')
       expect(texts.slice(1).join('\n')).toContain('Box (image: https://x.test/box.png)')
       for (const url of ['note.mp3', 'door.mp4', 'receipt.pdf', 'b.png']) expect(texts.join('\n')).toContain(url)

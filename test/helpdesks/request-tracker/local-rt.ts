@@ -24,7 +24,6 @@ export const restAs = (rt: LocalRt, who: 'token' | 'agent'): Rest => {
   }
 }
 
-type Item = { id: string }
 type Transaction = { id: string; Type: string; Creator: { id: string }; Data?: string; Field?: string }
 
 /** The ticket's transactions, oldest first, with who made them. */
@@ -40,12 +39,13 @@ export const transactionsOf = async (rest: Rest, ticketId: string): Promise<Tran
   return answer.items
 }
 
-/** The text of a transaction's message (the first part with content). */
-export const contentOf = async (rest: Rest, transactionId: string): Promise<string> => {
-  const attachments = await rest<{ items: Item[] }>('GET', `/transaction/${transactionId}/attachments`)
-  for (const { id } of attachments.items) {
-    const attachment = await rest<{ Content?: string }>('GET', `/attachment/${id}`)
-    if (attachment.Content) return Buffer.from(attachment.Content, 'base64').toString('utf8')
-  }
-  return ''
+/** The text of each transaction's message (its first part with content), fetched in one search. */
+export const contentsOf = async (rest: Rest, transactionIds: string[]): Promise<string[]> => {
+  const first = Math.min(...transactionIds.map(Number))
+  const answer = await rest<{ items: Array<{ TransactionId: string; Content?: string }> }>(
+    'POST',
+    '/attachments?fields=TransactionId,Content&per_page=100&orderby=id&order=ASC',
+    [{ field: 'TransactionId', operator: '>=', value: String(first) }]
+  )
+  return transactionIds.map((id) => answer.items.find((item) => item.TransactionId === id && item.Content)?.Content ?? '')
 }
