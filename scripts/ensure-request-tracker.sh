@@ -119,9 +119,20 @@ answers() { # url [auth header]: true on a 2xx
   perl -MLWP::UserAgent -e 'my $ua = LWP::UserAgent->new(timeout => 3); my $r = $ua->get($ARGV[0], $ARGV[1] ? (Authorization => $ARGV[1]) : ()); exit($r->is_success ? 0 : 1)' "$@"
 }
 
+# What the tests and the sandbox read: RT's URL, the token, the agent, where the scrip posts and with which secret.
+write_env() {
+  (umask 077; perl -MJSON -0ne '
+    my $setup = decode_json($_);
+    print JSON->new->canonical->pretty->encode({ %$setup, url => $ENV{RT_URL}, webhookUrl => $ENV{WEBHOOK_URL},
+      webhookPort => 0 + $ENV{RT_WEBHOOK_PORT}, webhookSecret => $ENV{SECRET}, webhookSecretFile => $ENV{SECRET_FILE},
+      pidFile => "$ENV{STATE_DIR}/rt-server.pid", log => "$ENV{STATE_DIR}/rt-server.log" });
+  ' "$STATE_DIR/setup.json" >"$ENV_FILE")
+}
+
 # Fast path: running with this configuration and the token of the last setup still accepted.
 if [ "$changed" = 0 ] && [ -s "$ENV_FILE" ] && [ -s "$STATE_DIR/setup.json" ] && running &&
    answers "$RT_URL/REST/2.0/rt" "token $(perl -MJSON -0ne 'print decode_json($_)->{token}' "$STATE_DIR/setup.json")"; then
+  write_env
   exit 0
 fi
 
@@ -152,12 +163,9 @@ for _ in $(seq 1 120); do
 done
 answers "$RT_URL/REST/2.0/rt" "token $TOKEN" || { echo "Request Tracker did not answer on $RT_URL" >&2; exit 1; }
 # A worker's first calls load much of RT: warm both workers so that the first test does not pay for it.
-for _ in 1 2 3 4; do answers "$RT_URL/REST/2.0/queue/Botpress" "token $TOKEN" & done; wait
+warming=()
+for _ in 1 2 3 4; do answers "$RT_URL/REST/2.0/queue/Botpress" "token $TOKEN" & warming+=($!); done
+wait "${warming[@]}" || true # only these: a bare `wait` would wait for rt-server itself
 
-(umask 077; perl -MJSON -0ne '
-  my $setup = decode_json($_);
-  print JSON->new->canonical->pretty->encode({ %$setup, url => $ENV{RT_URL}, webhookUrl => $ENV{WEBHOOK_URL},
-    webhookPort => 0 + $ENV{RT_WEBHOOK_PORT}, webhookSecret => $ENV{SECRET}, webhookSecretFile => $ENV{SECRET_FILE},
-    pidFile => "$ENV{STATE_DIR}/rt-server.pid", log => "$ENV{STATE_DIR}/rt-server.log" });
-' "$STATE_DIR/setup.json" >"$ENV_FILE")
+write_env
 echo "Request Tracker is ready on $RT_URL (settings for the tests: $ENV_FILE)"

@@ -32,8 +32,10 @@ use MIME::Base64 ();
 my $txn = $self->TransactionObj;
 my $url = RT->Config->Get('HitlWebhookUrl');
 my $secret = RT->Config->Get('HitlWebhookSecret');
-unless ($url && $secret && $secret =~ /^whsec_(.+)$/) {
-    RT->Logger->error('hitl scrip: set $HitlWebhookUrl and $HitlWebhookSecret (whsec_...) in RT_SiteConfig.d');
+my $api_user = RT->Config->Get('HitlApiUser') // '';
+# Without the integration's user name the end user's own messages would come back as agent replies: post nothing.
+unless ($url && $secret && $secret =~ /^whsec_(.+)$/ && length $api_user) {
+    RT->Logger->error('hitl scrip: set $HitlWebhookUrl, $HitlWebhookSecret (whsec_...) and $HitlApiUser in RT_SiteConfig.d');
     return 1;
 }
 my $key = MIME::Base64::decode_base64($1);
@@ -46,9 +48,8 @@ return 1 unless defined $conversation && length $conversation;
 
 my $actor = RT::User->new(RT->SystemUser);
 $actor->Load($txn->Creator);
-my $api_user = RT->Config->Get('HitlApiUser') // '';
 # The integration's own calls (end-user messages, stopHitl) never come back to it.
-return 1 if length $api_user && lc($actor->Name) eq lc($api_user);
+return 1 if lc($actor->Name) eq lc($api_user);
 
 my $agent_of = sub {
     my $user = shift;
