@@ -53,8 +53,16 @@ const outputOf = <T>(res: Response | void): T => {
   return (JSON.parse(res.body) as { output: T }).output
 }
 
+// Events that take a conversation's announcement turn are spaced by this much of the API's clock, so that each finds
+// the previous one's turn lapsed (it is given back with a 1 s lease) instead of being answered 503 in_progress.
+const TURN_GAP_MS = 2_000
+
 export const measureApiCalls = async (): Promise<CallRow[]> => {
-  const api: BotpressApiServer = await startBotpressApi({ log: () => undefined })
+  let clockOffset = 0
+  const api: BotpressApiServer = await startBotpressApi({ log: () => undefined, now: () => Date.now() + clockOffset })
+  const nextTurn = () => {
+    clockOffset += TURN_GAP_MS
+  }
   const helpdesk: LoopbackHelpdesk = await startLoopbackHelpdesk()
   const previousUrl = process.env.BP_API_URL
   process.env.BP_API_URL = api.url
@@ -127,36 +135,55 @@ export const measureApiCalls = async (): Promise<CallRow[]> => {
       )
     }
 
-    // ----- inbound (helpdesk -> Botpress)
+    // ----- inbound (helpdesk -> Botpress), every event with occurredAt as contract version 2 asks
+    const at = (seconds: number) => new Date(Date.UTC(2026, 4, 1, 9, 0, 0, seconds * 1000)).toISOString()
     const usersBeforeFirst = users()
-    await measure('inbound', 'agent message, first (agent unknown)', webhookRequest(messageCreatedEvent(ticketId, 'hd_m1'), target, 'wh_m1'), () =>
+    await measure('inbound', 'agent message, first (agent unknown)', webhookRequest(messageCreatedEvent(ticketId, 'hd_m1', AGENT, at(0)), target, 'wh_m1'), () =>
       users() > usersBeforeFirst ? 'agent user created inside initializeIncomingMessage' : undefined
     )
-    await measure('inbound', 'agent message, steady state', webhookRequest(messageCreatedEvent(ticketId, 'hd_m2'), target, 'wh_m2'))
+    await measure('inbound', 'agent message, steady state', webhookRequest(messageCreatedEvent(ticketId, 'hd_m2', AGENT, at(0.5)), target, 'wh_m2'))
     const renamed = { ...AGENT, name: 'Grace B. Hopper' }
-    await measure('inbound', 'agent message, agent renamed', webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed), target, 'wh_m3'))
+    await measure('inbound', 'agent message, agent renamed', webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed, at(0.8)), target, 'wh_m3'))
     await measure(
       'inbound',
       'agent message, redelivered',
-      webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed), target, 'wh_m3', new Date(Date.now() + 1000))
+      webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed, at(0.8)), target, 'wh_m3', new Date(Date.now() + 1000))
     )
 
-    await measure('inbound', 'agent assigned', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed), target, 'wh_a1'))
+    nextTurn()
+    await measure('inbound', 'agent assigned', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1'))
+    nextTurn()
     await measure(
       'inbound',
       'agent assigned, redelivered',
-      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed), target, 'wh_a1', new Date(Date.now() + 1000))
+      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1', new Date(Date.now() + 1000))
     )
+    nextTurn()
+    await measure('inbound', 'agent assigned, same agent again', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1b', renamed, at(2)), target, 'wh_a1b'))
     const other = { id: 'agent_8', name: 'Alan Turing' }
-    await measure('inbound', 'agent assigned, another agent', webhookRequest(agentAssignedEvent(ticketId, 'evt_a2', other), target, 'wh_a2'))
+    nextTurn()
+    await measure('inbound', 'agent assigned, another agent', webhookRequest(agentAssignedEvent(ticketId, 'evt_a2', other, at(3)), target, 'wh_a2'))
+    nextTurn()
+    await measure(
+      'inbound',
+      'agent assigned, first delivery redelivered after the reassignment',
+      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1', new Date(Date.now() + 2000))
+    )
+    nextTurn()
+    await measure(
+      'inbound',
+      'agent assigned, an older event arriving late',
+      webhookRequest(agentAssignedEvent(ticketId, 'evt_a0', AGENT, at(0)), target, 'wh_a0')
+    )
 
+    nextTurn()
     await measure('inbound', 'conversation closed', webhookRequest(conversationClosedEvent(ticketId, 'evt_c1'), target, 'wh_c1'))
     await measure(
       'inbound',
       'conversation closed, redelivered',
       webhookRequest(conversationClosedEvent(ticketId, 'evt_c1'), target, 'wh_c1', new Date(Date.now() + 1000))
     )
-    await measure('inbound', 'agent message after close', webhookRequest(messageCreatedEvent(ticketId, 'hd_m4'), target, 'wh_m4'))
+    await measure('inbound', 'agent message after close', webhookRequest(messageCreatedEvent(ticketId, 'hd_m4', AGENT, at(10)), target, 'wh_m4'))
     await measure('inbound', 'event for an unknown conversation', webhookRequest(messageCreatedEvent('hd_nope', 'hd_m5'), target, 'wh_m5'))
 
     // ----- stopHitl (the end user typed /end) on a second conversation

@@ -72,19 +72,21 @@ export type Agent = { id: string; name?: string; email?: string; pictureUrl?: st
 
 export const AGENT: Agent = { id: 'agent_7', name: 'Grace Hopper', email: 'grace@helpdesk.test', pictureUrl: 'https://x.test/grace.png' }
 
-export const messageCreatedEvent = (conversationId: string, messageId: string, agent: Agent = AGENT) => ({
+export const messageCreatedEvent = (conversationId: string, messageId: string, agent: Agent = AGENT, occurredAt?: string) => ({
   id: `evt_${messageId}`,
+  ...(occurredAt ? { occurredAt } : {}),
   type: 'message.created',
   conversationId,
   agent,
   message: { id: messageId, type: 'text', payload: { text: `Agent says ${messageId}` } },
 })
 
-export const agentAssignedEvent = (conversationId: string, id: string, agent: Agent = AGENT) => ({
+export const agentAssignedEvent = (conversationId: string, id: string, agent: Agent = AGENT, occurredAt?: string) => ({
   id,
   type: 'agent.assigned',
   conversationId,
   agent,
+  ...(occurredAt ? { occurredAt } : {}),
 })
 
 export const conversationClosedEvent = (conversationId: string, id: string) => ({

@@ -1,6 +1,8 @@
+import '../sandbox/allow-loopback-helpdesk'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
 import { measureApiCalls } from './api-calls'
 import { measureBundle, type BundleReport } from './bundle'
 import { measureRoundTrips } from './calibration'
@@ -14,8 +16,9 @@ import { startRemoteServers, type RemoteServers } from './servers'
 import { measureWebhookThroughput, type ThroughputRun } from './webhook-throughput'
 
 /*
- * `npm run bench`: every measurement in turn, then the report, printed and written to docs/performance.md.
- * Loopback addresses only; stops by itself (and after WATCHDOG_MS at the latest).
+ * `npm run bench`: every measurement in turn, then the report, printed. With `--write` (`npm run bench:write`) the
+ * report also replaces the tracked docs/performance.md. Loopback addresses only (the helpdesk too, hence the
+ * loopback allowance); stops by itself (and after WATCHDOG_MS at the latest).
  */
 
 const WATCHDOG_MS = 170_000
@@ -24,7 +27,21 @@ const EVENTS = { 1: 2000, 32: 3000 } as const
 const COLD_START_RUNS = 7
 const REPORT = resolve(__dirname, '..', 'docs', 'performance.md')
 
+const USAGE = 'Usage: npm run bench [-- --write]   (--write: also replace docs/performance.md with the report)'
+
+/** `--write` or nothing; anything else is a usage error, so a typo never silently skips the write. */
+const parseCommandLine = (argv: string[]): { write: boolean } => {
+  try {
+    const { values } = parseArgs({ args: argv, options: { write: { type: 'boolean', default: false } } })
+    return { write: values.write ?? false }
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`)
+    process.exit(2)
+  }
+}
+
 const main = async () => {
+  const { write } = parseCommandLine(process.argv.slice(2))
   const started = performance.now()
   const machine = describeMachine()
   const step = (name: string) => say(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${name}`)
@@ -77,10 +94,14 @@ const main = async () => {
       bundle: bundleFigures,
       cold,
     })
-    mkdirSync(resolve(REPORT, '..'), { recursive: true })
-    writeFileSync(REPORT, markdown)
     say(markdown)
-    say(`Written to ${REPORT}`)
+    if (write) {
+      mkdirSync(resolve(REPORT, '..'), { recursive: true })
+      writeFileSync(REPORT, markdown)
+      say(`Written to ${REPORT}`)
+    } else {
+      say(`Not written: run \`npm run bench:write\` (npm run bench -- --write) to replace docs/performance.md with this report.`)
+    }
   } finally {
     restoreConsole()
     bundle?.cleanup()

@@ -1,27 +1,21 @@
 import { z, type IntegrationDefinitionProps } from '@botpress/sdk'
 
 /*
- * Announcements to the bot (hitlAssigned, hitlStopped) of one conversation are decided one at a time, under a
- * short-lived lock, so that concurrent or redelivered webhooks announce each thing once.
+ * Announcements to the bot (hitlAssigned, hitlStopped) of one conversation are decided one at a time. The turn is
+ * taken with getOrSetState, which is atomic: the request whose token comes back holds it. It is given back only by
+ * its holder, after a failure; otherwise it lapses after a short lease that the holder renews while it works, so it
+ * never lapses under a live holder.
  */
 export const states = {
-  announcementLock: {
+  turn: {
     type: 'conversation',
     schema: z.object({
-      key: z
+      token: z.string().title('Token').describe('Random mark of the webhook request that holds the turn'),
+      delivery: z
         .string()
-        .title('Key')
-        .describe('What the holder is announcing: "closed", or "agent:<helpdesk agent id>" for an assignment'),
-      nonce: z.string().title('Nonce').describe('Random mark of the webhook request that holds the lock'),
-    }),
-  },
-  assignmentEvents: {
-    type: 'conversation',
-    schema: z.object({
-      ids: z
-        .array(z.string())
-        .title('Assignment event ids')
-        .describe('Ids of the last 100 agent.assigned events processed, so that a late redelivery is not announced again'),
+        .title('Delivery')
+        .describe('Digest of the webhook-id of the delivery being processed, so that its redelivery is told to wait'),
+      kind: z.enum(['assignment', 'close']).title('Kind').describe('What the holder is announcing'),
     }),
   },
 } satisfies IntegrationDefinitionProps['states']

@@ -4,6 +4,15 @@ export const userTags = {
   id: { title: 'Helpdesk user ID', description: "The helpdesk's id of the end user (answer of POST /users)" },
   email: { title: 'Email', description: 'Email address of the end user, as given to createUser' },
   agentId: { title: 'Helpdesk agent ID', description: "The helpdesk's id of the human agent this user stands for" },
+  createKey: {
+    title: 'createUser key',
+    description:
+      'Key of the createUser input that made this user: of the email (kept), or of the whole input until the helpdesk contact is linked; a retry finds the user by it',
+  },
+  profileAt: {
+    title: 'Profile as of',
+    description: 'occurredAt of the event that last set the agent name and picture; an older event does not change them',
+  },
 } as const
 
 export const conversationTags = {
@@ -15,12 +24,33 @@ export const conversationTags = {
     title: 'Assigned agent ID',
     description: "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again",
   },
+  agentUserId: { title: 'Assigned agent user', description: 'Botpress user id of the agent currently assigned' },
+  assignedAt: {
+    title: 'Assigned as of',
+    description: 'occurredAt of the assignment in force; an older agent.assigned changes nothing',
+  },
+  assignments: {
+    title: 'Recent assignments',
+    description: 'Digests of the webhook-ids of the last 16 agent.assigned deliveries, the one in force last',
+  },
   closed: { title: 'Closed', description: '"true" once the conversation was closed by either side' },
-  pendingFor: { title: 'Pending for', description: 'End user whose startHitl did not complete; a retry reuses this conversation' },
+  closedBy: {
+    title: 'Closed by',
+    description: '"helpdesk" when conversation.closed closed it (hitlStopped is then announced), empty otherwise',
+  },
+  pendingFor: {
+    title: 'Pending for',
+    description:
+      'End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation',
+  },
 } as const
 
 export const messageTags = {
-  id: { title: 'Helpdesk message ID', description: "The helpdesk's id of an agent message; a redelivery finds it by this id" },
+  id: { title: 'Helpdesk message ID', description: "The helpdesk's id of an agent message" },
+  webhookId: {
+    title: 'Webhook delivery',
+    description: 'Digest of the webhook-id that delivered the message; a redelivery finds the message by it',
+  },
   delivery: {
     title: 'Delivery',
     description: 'Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate',

@@ -108,7 +108,27 @@ export const createConversationRequest = (ids: Ids): CreateConversationRequest =
   description: 'The end user asked for a human agent',
   session: { priority: 'high', tags: ['delivery'], queue: 'support', customFields: { orderId: '1234' } },
   messages: historyTypes.map((type) => historyEntry(type, ids.botpressUserId)),
+  omittedMessages: 0,
 })
+
+/**
+ * A `POST /conversations` as large as the contract allows: a history that fills its 512 KiB budget, and a description
+ * that takes the body close to the 1 MiB request limit, as a long conversation and a long summary would.
+ */
+export const largeConversationRequest = (ids: Ids): CreateConversationRequest => {
+  const line = (i: number): HistoryEntry => {
+    const text = `Message ${i}: ${'the parcel has still not arrived, '.repeat(30)}`
+    return { author: authorOf('user', ids.botpressUserId), type: 'text', payload: { text }, text } as HistoryEntry
+  }
+  const messages: HistoryEntry[] = []
+  while (Buffer.byteLength(JSON.stringify([...messages, line(messages.length)])) <= 500 * 1024) messages.push(line(messages.length))
+  return {
+    ...createConversationRequest(ids),
+    description: 'A long summary. '.repeat(29_000),
+    messages,
+    omittedMessages: 250,
+  }
+}
 
 export type MessageCase = { name: string; request: CreateMessageRequest }
 
@@ -136,11 +156,12 @@ export const closeConversationRequest = (botpressConversationId: string): CloseC
 export const sampleEvents = (conversationId: string): WebhookEvent[] => [
   {
     id: 'evt_2Xq1',
+    occurredAt: '2026-05-01T09:00:02.000Z',
     type: 'message.created',
     conversationId,
     agent: { id: 'agent-42', name: 'Dana', email: 'dana@helpdesk.example.com', pictureUrl: 'https://example.com/dana.png' },
     message: { id: 'm-9001', type: 'text', payload: { text: 'Hi, I am Dana. Let me check your parcel.' } },
   },
-  { id: 'evt_2Xq0', type: 'agent.assigned', conversationId, agent: { id: 'agent-42', name: 'Dana' } },
-  { id: 'evt_2Xq9', type: 'conversation.closed', conversationId, reason: 'Solved' },
+  { id: 'evt_2Xq0', occurredAt: '2026-05-01T09:00:01.000Z', type: 'agent.assigned', conversationId, agent: { id: 'agent-42', name: 'Dana' } },
+  { id: 'evt_2Xq9', occurredAt: '2026-05-01T09:05:00.000Z', type: 'conversation.closed', conversationId, reason: 'Solved' },
 ]

@@ -3,7 +3,7 @@
  * is configured with the helpdesk's own URL, and Node's HTTP client diagnostics channels report each request to
  * that origin and path prefix (its answer's status, or the network error).
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { channel } from 'node:diagnostics_channel'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 
 export type HelpdeskCall = { method: string; path: string; ms: number } & ({ status: number } | { error: string })
@@ -52,12 +52,14 @@ export const observeHelpdeskCalls = (baseUrl: string, onCall: (call: HelpdeskCal
     const { request, error } = message as ErrorMessage
     report(request, { error: error.code ?? error.message })
   }
-  subscribe(START, onStart)
-  subscribe(ANSWER, onAnswer)
-  subscribe(ERROR, onError)
+  // The channel objects are held here: Node 20 can collect a channel nobody references, and its subscribers with it.
+  const subscriptions = [
+    [channel(START), onStart],
+    [channel(ANSWER), onAnswer],
+    [channel(ERROR), onError],
+  ] as const
+  for (const [named, listener] of subscriptions) named.subscribe(listener)
   return () => {
-    unsubscribe(START, onStart)
-    unsubscribe(ANSWER, onAnswer)
-    unsubscribe(ERROR, onError)
+    for (const [named, listener] of subscriptions) named.unsubscribe(listener)
   }
 }

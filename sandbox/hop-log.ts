@@ -15,8 +15,13 @@ const WIDTH = 'integration → helpdesk'.length
 export const formatLine = (label: string, detail: string, at = new Date()) =>
   `${at.toISOString().slice(11, 23)}  ${label.padEnd(WIDTH)}  ${detail}`
 
+/** Straight to stdout: a hop can be logged while the integration's console lines are being captured. */
+export const writeLine = (line: string) => {
+  process.stdout.write(`${line}\n`)
+}
+
 export const consoleHopLog =
-  (write: (line: string) => void = (line) => console.log(line)): HopLog =>
+  (write: (line: string) => void = writeLine): HopLog =>
   (hop, detail) =>
     write(formatLine(hop, detail))
 

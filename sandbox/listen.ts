@@ -14,12 +14,12 @@ export class PortInUseError extends Error {
 const isPortInUse = (error: unknown): boolean =>
   error instanceof Error && 'code' in error && (error.code === 'EADDRINUSE' || error.code === 'EACCES')
 
-/** A port clash of `start` becomes a `PortInUseError` naming `what`; other errors pass unchanged. */
+/** A port clash of `start` becomes a `PortInUseError` naming `what` (the outermost name wins); other errors pass. */
 export const namingPort = async <T>(port: number, what: string, start: () => Promise<T>): Promise<T> => {
   try {
     return await start()
   } catch (error) {
-    throw isPortInUse(error) ? new PortInUseError(port, what) : error
+    throw isPortInUse(error) || error instanceof PortInUseError ? new PortInUseError(port, what) : error
   }
 }
 

@@ -2,7 +2,7 @@
  * `npm start`: the sandbox with nothing to configure. With HELPDESK_URL (and HELPDESK_SECRET, optionally
  * HELPDESK_TOKEN) set, the integration talks to that helpdesk instead of the reference one.
  */
-import { formatLine } from './hop-log'
+import { formatLine, writeLine } from './hop-log'
 import type { LogSink } from './integration-logs'
 import { PortInUseError } from './listen'
 import { PORT_ROLES, startSandbox, type ExternalHelpdesk, type Sandbox, type SandboxPorts } from './start-sandbox'
@@ -49,7 +49,7 @@ const portAdvice = (error: PortInUseError): string => {
 
 /** The integration's warnings and errors in the hop log's format; its routine lines would repeat the hops. */
 const integrationLog: LogSink = (level, message) => {
-  if (level === 'warn' || level === 'error') console.log(formatLine(`integration ${level}`, message))
+  if (level === 'warn' || level === 'error') writeLine(formatLine(`integration ${level}`, message))
 }
 
 const shellQuote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`)
@@ -70,8 +70,8 @@ const printKit = (sandbox: Sandbox) => {
 /** A signed agent message to the integration for a ticket the reference helpdesk just opened. */
 const printSendWebhookFor = (sandbox: Sandbox, ticketId: string) => {
   const command = `npm run send-webhook -- --url ${sandbox.webhookUrl} --secret ${shellQuote(sandbox.configuration.webhookSecret)} message.created --conversation ${ticketId} --agent-id agent-kit --agent-name Kit --text "Hello from the kit"`
-  console.log(formatLine('kit', `ticket ${ticketId} opened; send it an agent message with:`))
-  console.log(`    ${command}`)
+  writeLine(formatLine('kit', `ticket ${ticketId} opened; send it an agent message with:`))
+  writeLine(`    ${command}`)
 }
 
 const main = async () => {
@@ -96,10 +96,19 @@ const main = async () => {
     console.log(`    running on this machine can call it. For a hosted helpdesk, expose port ${webPort} with a tunnel`)
     console.log(`    (e.g. \`cloudflared tunnel --url http://127.0.0.1:${webPort}\` or \`ngrok http ${webPort}\`) and give it`)
     console.log(`    <tunnel URL>${new URL(sandbox.webhookUrl).pathname} instead.`)
+    console.log('  Check your helpdesk with the conformance kit (it creates a test user and ticket there):')
+    console.log(
+      `    npm run conformance -- --base-url "$HELPDESK_URL" --secret "$HELPDESK_SECRET"${helpdesk.apiToken ? ' --token "$HELPDESK_TOKEN"' : ''}`
+    )
   } else {
     printKit(sandbox)
-    sandbox.referenceHelpdesk?.onChange((change) => {
-      if (change.kind === 'ticket.created' && change.ticketId) printSendWebhookFor(sandbox, change.ticketId)
+    const reference = sandbox.referenceHelpdesk
+    reference?.onChange((change) => {
+      if (change.kind !== 'ticket.created' || !change.ticketId) return
+      // only tickets of chat conversations; the conformance kit's test tickets have no Botpress conversation
+      const ticket = reference.store.ticket(change.ticketId)
+      const fromChat = sandbox.botpressApi.store.conversations().some((c) => c.id === ticket?.botpressConversationId)
+      if (fromChat) printSendWebhookFor(sandbox, change.ticketId)
     })
   }
   console.log('')

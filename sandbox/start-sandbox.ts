@@ -59,6 +59,8 @@ export type Sandbox = {
   chatUrl: string
   agentConsoleUrl?: string
   webhookUrl: string
+  /** the integration's HTTP server, on 127.0.0.1 */
+  integrationUrl: string
   /** the helpdesk the integration calls: yours, or the reference helpdesk's base URL */
   helpdeskUrl: string
   botpressApi: BotpressApiServer
@@ -89,10 +91,20 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       startBotpressApi({ port: botpressApiPort, log: () => {} })
     )
     closers.push(() => botpressApi.close())
+    // The SDK's client reads BP_API_URL on every request; it is put back when this sandbox closes or fails to start.
+    const previousApiUrl = process.env.BP_API_URL
     process.env.BP_API_URL = botpressApi.url
+    closers.push(() => {
+      if (process.env.BP_API_URL !== botpressApi.url) return
+      if (previousApiUrl === undefined) delete process.env.BP_API_URL
+      else process.env.BP_API_URL = previousApiUrl
+    })
 
     const handler: Handler = (req) => withLogSink(integrationLog, () => integration.handler(req))
-    const integrationServer = await serveIntegration(handler, options.integrationPort ?? 8072)
+    const integrationPort = options.integrationPort ?? 8072
+    const integrationServer = await namingPort(integrationPort, PORT_ROLES.integrationPort, () =>
+      serveIntegration(handler, integrationPort)
+    )
     closers.push(() => integrationServer.close())
 
     const secret = options.helpdesk?.secret ?? newWebhookSecret()
@@ -119,13 +131,16 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
 
     let caller: IntegrationCaller | undefined
     let plugin: HitlPlugin | undefined
-    const web = await startWebServer({
-      port: options.port ?? 8070,
-      plugin: { ...lazyPlugin(() => plugin) },
-      caller: () => caller!,
-      agentConsoleUrl: () => agentConsoleUrl,
-      hop,
-    })
+    const webPort = options.port ?? 8070
+    const web = await namingPort(webPort, PORT_ROLES.port, () =>
+      startWebServer({
+        port: webPort,
+        plugin: { ...lazyPlugin(() => plugin) },
+        caller: () => caller!,
+        agentConsoleUrl: () => agentConsoleUrl,
+        hop,
+      })
+    )
     closers.push(() => web.close())
 
     const configuration = {
@@ -158,6 +173,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
       chatUrl: `${web.url}/chat`,
       agentConsoleUrl,
       webhookUrl,
+      integrationUrl: integrationServer.url,
       helpdeskUrl,
       botpressApi,
       referenceHelpdesk,

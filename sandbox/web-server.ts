@@ -145,7 +145,7 @@ export const startWebServer = async (options: WebServerOptions) => {
       else res.end()
     })
   })
-  const url = await listenOnLoopback(server, options.port, 'the chat page and webhook URL')
+  const url = await listenOnLoopback(server, options.port, 'the sandbox web server')
   return {
     url,
     close: () =>

@@ -5,6 +5,7 @@ import type { configurations as configurationDefinitions } from '../definitions/
 import type { entities as entityDefinitions } from '../definitions/entities'
 import type { states as stateDefinitions } from '../definitions/states'
 import type { conversationTags, messageTags, userTags } from '../definitions/tags'
+import type definition from '../integration.definition'
 
 /*
  * What `bp gen` writes to `.botpress` for this integration, same names and same shapes, so that the project builds
@@ -197,8 +198,8 @@ export declare namespace states {
 }
 
 export type TIntegration = {
-  name: 'hitl'
-  version: '0.1.0'
+  name: (typeof definition)['name']
+  version: (typeof definition)['version']
   user: { tags: TagDefinitions<typeof userTags>; creation: { enabled: false; requiredTags: [] } }
   configuration: configuration.Configuration
   configurations: configurations.Configurations

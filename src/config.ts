@@ -2,6 +2,7 @@ import { RuntimeError, z } from '@botpress/sdk'
 import { Webhook } from 'standardwebhooks'
 import { configurationSchema } from '../definitions/configuration'
 import { boundedCache } from './bounded-cache'
+import { helpdeskUrlRefusal, loopbackAllowed } from './helpdesk/address-rules'
 import { formatIssues } from './validation-issues'
 
 export type Config = z.infer<typeof configurationSchema>
@@ -15,17 +16,21 @@ export const checkWebhookSecret = (secret: string, path: string, ctx: z.Refineme
   }
 }
 
-/** Checks a URL field beyond its pattern: it must parse. */
-export const checkUrl = (url: string, path: string, ctx: z.RefinementCtx) => {
-  try {
-    new URL(url)
-  } catch {
-    ctx.addIssue({ code: 'custom', path: [path], message: 'is not a valid URL' })
-  }
+/**
+ * Checks a helpdesk URL field beyond its pattern: it must parse, and its host must not be a private, loopback,
+ * link-local, CGNAT, multicast, unspecified or reserved address, a metadata host name, or an IP address written as a
+ * number, in hex or octal (src/helpdesk/address-rules.ts). Every configuration type checks its helpdesk URL with it.
+ */
+export const checkHelpdeskUrl = (url: string, path: string, ctx: z.RefinementCtx) => {
+  const refusal = helpdeskUrlRefusal(url)
+  if (refusal) ctx.addIssue({ code: 'custom', path: [path], message: `${refusal.message} (rule: ${refusal.rule})` })
 }
 
+/** The earlier name of checkHelpdeskUrl, which configuration types written against it keep using. */
+export const checkUrl = checkHelpdeskUrl
+
 const contractSchema = configurationSchema.superRefine((config, ctx) => {
-  checkUrl(config.helpdeskUrl, 'helpdeskUrl', ctx)
+  checkHelpdeskUrl(config.helpdeskUrl, 'helpdeskUrl', ctx)
   checkWebhookSecret(config.webhookSecret, 'webhookSecret', ctx)
 })
 
@@ -36,7 +41,8 @@ const validated = boundedCache<unknown>()
  * carries the same one); the error names each bad field and what it must be.
  */
 export const validateConfiguration = <S extends z.ZodTypeAny>(kind: string, schema: S, raw: unknown): z.infer<S> =>
-  validated(`${kind} ${JSON.stringify(raw) ?? ''}`, () => validate(schema, raw)) as z.infer<S>
+  // the loopback opt-in is part of the key: the same URL is valid or not depending on it
+  validated(`${kind} ${loopbackAllowed()} ${JSON.stringify(raw) ?? ''}`, () => validate(schema, raw)) as z.infer<S>
 
 /** The default configuration: a helpdesk that implements the hitl contract. */
 export const parseConfiguration = (raw: unknown): Config => validateConfiguration('contract', contractSchema, raw)

@@ -4,7 +4,9 @@ import type { WebhookEvent } from './contract/webhook-events'
 import { classify } from './failures/classify'
 import { helpdeskFor, type ConnectedHelpdesk } from './helpdesks/registry'
 import { duplicate, failureAnswer, isDuplicate, processed, refuse, toResponse, type Answer } from './webhook/answers'
+import { deliveryKey, MAX_WEBHOOK_ID_LENGTH, type Delivery } from './webhook/delivery'
 import { dispatch } from './webhook/dispatch'
+import { unsafeUrls } from './webhook/url-rule'
 
 const MAX_BODY_BYTES = 1024 * 1024
 
@@ -48,21 +50,32 @@ const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req
     log.warn(`Refused a webhook request: ${decoded.message}`)
     return refuse(decoded.status, decoded.code, decoded.message, { issues: decoded.issues })
   }
+  if (decoded.deliveryId.length > MAX_WEBHOOK_ID_LENGTH) {
+    return refuse(400, 'invalid_webhook_id', `The webhook-id is longer than ${MAX_WEBHOOK_ID_LENGTH} characters; nothing was created`)
+  }
   if (decoded.events.length === 0) return processed()
+  const issues = decoded.events.flatMap(unsafeUrls)
+  if (issues.length > 0) {
+    return refuse(400, 'invalid_event', 'The event holds a URL that is not http(s): see `issues`; nothing was created', {
+      issues,
+    })
+  }
 
   let duplicates = 0
-  for (const event of decoded.events) {
-    const result = await processEvent(client, log, event)
+  for (const [index, event] of decoded.events.entries()) {
+    // One event per request (the contract): the delivery is the webhook-id. Several: each is its own delivery.
+    const delivery = { key: deliveryKey(decoded.deliveryId, decoded.events.length === 1 ? undefined : index) }
+    const result = await processEvent(client, log, event, delivery)
     if (result.status >= 300) return result
     if (isDuplicate(result)) duplicates++
   }
   return duplicates === decoded.events.length ? duplicate() : processed()
 }
 
-const processEvent = async (client: bp.Client, log: Log, event: WebhookEvent): Promise<Answer> => {
+const processEvent = async (client: bp.Client, log: Log, event: WebhookEvent, delivery: Delivery): Promise<Answer> => {
   const what = `webhook ${event.type} ${event.id} for conversation ${event.conversationId}`
   try {
-    const result = await dispatch(client, event)
+    const result = await dispatch(client, event, delivery)
     log.info(`${what}: ${result.status} ${JSON.stringify(result.body)}`)
     return result
   } catch (error) {

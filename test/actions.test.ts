@@ -1,10 +1,12 @@
 import { Client } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
+import { useSkippedWaits } from './harness/clock'
 import { botOf, useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { BOT_ID, runAction, TEST_SECRET, TEST_TOKEN, testConfig } from './harness/integration'
 
 const world = useWorld()
+useSkippedWaits()
 const client = () => new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl' })
 
 const seedEndUser = async (helpdeskId = 'hd_user_1') => {
@@ -90,6 +92,50 @@ describe('createUser', () => {
   })
 })
 
+describe('createUser is retry-safe', () => {
+  it('a retry after a lost answer sends the same botpressUserId and webhook-id, and links the one contact', async () => {
+    const first = expectHelpdeskCall('POST', '/users', [503, { message: 'committed, then lost' }, { 'retry-after': '120' }])
+    const failed = await runAction('createUser', { name: 'Ada', email: 'ada@example.com' })
+    expect(failed.error).toContain('failed with 503')
+    const retried = expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_1' }])
+    const result = await runAction<{ userId: string }>('createUser', { name: 'Ada', email: 'ada@example.com' })
+    expect(result.status).toBe(200)
+    expect(retried[0]!.headers['webhook-id']).toBe(first[0]!.headers['webhook-id'])
+    expect(retried[0]!.raw).toBe(first[0]!.raw)
+    expect(botOf(world.api).users).toEqual([
+      expect.objectContaining({ id: result.output!.userId, tags: expect.objectContaining({ id: 'hd_user_1', email: 'ada@example.com' }) }),
+    ])
+  })
+
+  it('with an email, the same end user again (even renamed) is the one user, without another helpdesk call', async () => {
+    const calls = expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_1' }])
+    const first = await runAction<{ userId: string }>('createUser', { name: 'Ada', email: 'ada@example.com' })
+    const again = await runAction<{ userId: string }>('createUser', { name: 'Ada', email: 'ada@example.com' })
+    const renamed = await runAction<{ userId: string }>('createUser', { name: 'Ada L.', email: 'ADA@example.com ' })
+    expect(calls).toHaveLength(1)
+    expect(again.output!.userId).toBe(first.output!.userId)
+    expect(renamed.output!.userId).toBe(first.output!.userId)
+    expect(botOf(world.api).users).toHaveLength(1)
+  })
+
+  it('a retry under another name finds the pending user and sends the body of its first attempt', async () => {
+    const first = expectHelpdeskCall('POST', '/users', [504, { message: 'gateway timeout' }, { 'retry-after': '120' }])
+    await runAction('createUser', { name: 'Ada', email: 'ada@example.com' })
+    const retried = expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_1' }])
+    await runAction('createUser', { name: 'Ada Lovelace', email: 'ada@example.com' })
+    expect(retried[0]!.headers['webhook-id']).toBe(first[0]!.headers['webhook-id'])
+    expect(retried[0]!.raw).toBe(first[0]!.raw)
+  })
+
+  it('once linked, the same input again is another end user (two people may share a name)', async () => {
+    expectHelpdeskCall('POST', '/users', [201, { id: 'hd_user_1' }], [201, { id: 'hd_user_2' }])
+    const a = await runAction<{ userId: string }>('createUser', { name: 'Sam' })
+    const b = await runAction<{ userId: string }>('createUser', { name: 'Sam' })
+    expect(a.output!.userId).not.toBe(b.output!.userId)
+    expect(botOf(world.api).users.map((u) => u.tags.id)).toEqual(['hd_user_1', 'hd_user_2'])
+  })
+})
+
 describe('startHitl', () => {
   it('opens the ticket with title, description, session fields and the whole history, each entry with its text', async () => {
     const user = await seedEndUser()
@@ -171,13 +217,55 @@ describe('startHitl', () => {
     expect(botOf(world.api).conversations).toHaveLength(0)
   })
 
-  it('removes the Botpress conversation when the helpdesk refuses the ticket', async () => {
+  it('after a refusal, leaves no conversation the plugin or a webhook could use, and the request once fixed opens a new one', async () => {
     const user = await seedEndUser()
-    expectHelpdeskCall('POST', '/conversations', [400, { message: 'queue tier-9 does not exist' }])
-    const result = await runAction('startHitl', { userId: user.id, messageHistory: [], hitlSession: { queue: 'tier-9' } })
+    const refused = expectHelpdeskCall('POST', '/conversations', [400, { message: 'queue tier-9 does not exist' }])
+    const input = { userId: user.id, messageHistory: [], hitlSession: { queue: 'tier-9' } }
+    const result = await runAction('startHitl', input)
     expect(result.error).toContain('POST /conversations failed with 400')
     expect(result.error).toContain('queue tier-9 does not exist')
-    expect(botOf(world.api).conversations).toHaveLength(0)
+    expect(botOf(world.api).conversations.filter((c) => c.tags.id !== undefined || c.tags.pendingFor !== undefined)).toEqual([])
+    // the helpdesk remembers its 400 for that webhook-id: the retry must come with another one
+    const fixed = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_2' }])
+    const retried = await runAction<{ conversationId: string }>('startHitl', input)
+    expect(retried.status).toBe(200)
+    expect(fixed[0]!.headers['webhook-id']).not.toBe(refused[0]!.headers['webhook-id'])
+    expect(botOf(world.api).conversations.find((c) => c.id === retried.output!.conversationId)!.tags.id).toBe('hd_conv_2')
+  })
+})
+
+describe('startHitl: bounded history', () => {
+  const say = (i: number, size: number) => ({ source: { type: 'bot' }, type: 'text', payload: { text: `${i}:${'x'.repeat(size)}` } })
+
+  it('keeps the newest messages that fit in 512 KiB, drops the oldest, and says how many are left out', async () => {
+    const user = await seedEndUser()
+    const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_big' }])
+    const history = Array.from({ length: 100 }, (_, i) => say(i, 10_000))
+    const result = await runAction('startHitl', { userId: user.id, messageHistory: history })
+    expect(result.status).toBe(200)
+    const body = calls[0]!.body as { messages: Array<{ text: string }>; omittedMessages: number }
+    const kept = body.messages.length
+    expect(kept).toBeGreaterThan(20)
+    expect(kept).toBeLessThan(100)
+    expect(Buffer.byteLength(JSON.stringify(body.messages))).toBeLessThanOrEqual(512 * 1024)
+    expect(body.messages.map((m) => Number(m.text.split(':')[0]))).toEqual(Array.from({ length: kept }, (_, i) => 100 - kept + i))
+    expect(body.omittedMessages).toBe(100 - kept)
+    expect(Buffer.byteLength(calls[0]!.raw)).toBeLessThanOrEqual(1024 * 1024)
+  })
+
+  it('counts the messages over the history limit and of unknown types as left out too', async () => {
+    const user = await seedEndUser()
+    const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_small' }])
+    const history = [{ source: { type: 'bot' }, type: 'custom', payload: {} }, say(1, 1), say(2, 1), say(3, 1)]
+    await runAction('startHitl', { userId: user.id, messageHistory: history }, { ...testConfig, historyLimit: 2 })
+    expect(calls[0]!.body).toMatchObject({ omittedMessages: 2, messages: [{ text: '2:x' }, { text: '3:x' }] })
+  })
+
+  it('a request over 1 MiB without its history (a huge description) fails at once, naming its size', async () => {
+    const user = await seedEndUser()
+    const result = await runAction('startHitl', { userId: user.id, description: 'd'.repeat(1024 * 1024), messageHistory: [] })
+    expect(result.error).toContain('Helpdesk call POST /conversations was not sent: its body is 1025 KiB, over the 1024 KiB')
+    expect(botOf(world.api).conversations.filter((c) => c.tags.pendingFor !== undefined)).toEqual([])
   })
 })
 
@@ -232,5 +320,46 @@ describe('helpdesk ids', () => {
     const result = await runAction<{ userId: string }>('createUser', { name: 'Ada' })
     expect(botOf(world.api).users[0]!.tags.id).toBe('1842')
     expect(result.status).toBe(200)
+  })
+})
+
+describe('helpdesk ids are safe in paths', () => {
+  const unsafe: Array<[string, string]> = [
+    ['"."', '.'],
+    ['".."', '..'],
+    ['a control character', 'hd\u0000conv'],
+    ['a line break', 'hd\nconv'],
+    ['over 200 characters', 'c'.repeat(201)],
+  ]
+
+  it.each(unsafe)('startHitl refuses a ticket id of %s with a clear error, and tags nothing with it', async (_, id) => {
+    const user = await seedEndUser()
+    expectHelpdeskCall('POST', '/conversations', [201, { id }])
+    const result = await runAction('startHitl', { userId: user.id, messageHistory: [] })
+    expect(result.error).toMatch(/Helpdesk call POST \/conversations answered with an unexpected body \(201 id: /)
+    expect(result.error).toMatch(/must not be "\." or "\.\." nor hold control characters|at most 200 character/)
+    expect(botOf(world.api).conversations.filter((c) => c.tags.id !== undefined)).toEqual([])
+  })
+
+  it.each(unsafe)('createUser refuses a user id of %s', async (_, id) => {
+    expectHelpdeskCall('POST', '/users', [201, { id }])
+    const result = await runAction('createUser', { name: 'Ada' })
+    expect(result.error).toMatch(/Helpdesk call POST \/users answered with an unexpected body \(201 id: /)
+    expect(botOf(world.api).users.filter((u) => u.tags.id !== undefined)).toEqual([])
+  })
+
+  it('stopHitl never sends a conversation id that would change the path', async () => {
+    const conversation = await seedConversation({ id: '..' })
+    const result = await runAction('stopHitl', { conversationId: conversation.id })
+    expect(result.error).toContain('Helpdesk call POST /conversations/{id}/close was not sent: The helpdesk id ".." cannot be used')
+    expect(botOf(world.api).conversations[0]!.tags.closed).toBeUndefined()
+  })
+
+  it('encodes an id with reserved characters as one path segment', async () => {
+    const conversation = await seedConversation({ id: '../admin?x=1#' })
+    const calls = expectHelpdeskCall('POST', '/conversations/..%2Fadmin%3Fx%3D1%23/close', [200])
+    const result = await runAction('stopHitl', { conversationId: conversation.id })
+    expect(result.status).toBe(200)
+    expect(calls).toHaveLength(1)
   })
 })

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { useSkippedWaits } from './harness/clock'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import { relayMessage } from './harness/integration'
 import { logged } from './harness/logs'
 
 const world = useWorld()
+useSkippedWaits()
 const conversation = { id: 'conv_downstream', tags: { id: 'hd_conv_1' } }
 
 const cases = [
@@ -61,6 +63,12 @@ describe('hitl channel: end-user and bot messages go to the helpdesk', () => {
     const calls = expectHelpdeskCall('POST', '/conversations/a%2Fb%20c/messages', [200])
     await relayMessage({ type: 'text', payload: { text: 'hi' }, conversation: { id: 'c', tags: { id: 'a/b c' } } })
     expect(calls).toHaveLength(1)
+  })
+
+  it.each(['.', '..', 'hd\u007fconv'])('never relays to a conversation id of %j, which would change the path', async (id) => {
+    const res = await relayMessage({ type: 'text', payload: { text: 'hi' }, conversation: { id: 'c', tags: { id } } })
+    expect(res.status).toBeGreaterThanOrEqual(400)
+    expect(res.body).toContain('Helpdesk call POST /conversations/{id}/messages was not sent: The helpdesk id')
   })
 
   it('fails clearly for a conversation that startHitl did not open', async () => {

@@ -200,7 +200,7 @@ describe('REST calls', () => {
 
   it('stores a ticket with its history, session fields and open status', async () => {
     const session = { priority: 'high' as const, tags: ['vip'], requesterName: 'Janet' }
-    const { ticketId, userId, botpressUserId } = await createTicket({ session, description: 'from the website' })
+    const { ticketId, userId, botpressUserId } = await createTicket({ session, description: 'from the website', omittedMessages: 3 })
     const ticket = helpdesk.store.ticket(ticketId)
     expect(ticket).toMatchObject({
       id: ticketId,
@@ -208,6 +208,7 @@ describe('REST calls', () => {
       title: 'Refund please',
       description: 'from the website',
       session,
+      omittedMessages: 3,
       botpressUserId,
       requester: { userId, name: 'Janet', email: 'jane@example.com' },
     })
@@ -365,7 +366,13 @@ describe('events sent to the integration', () => {
     const ids = new Set(receiver.received.map((r) => r.headers['webhook-id']))
     expect([...ids]).toEqual([delivery.webhookId])
     expect(delivery.webhookId).toBe(delivery.eventId)
-    expect(receiver.events()[0]).toEqual({ id: delivery.eventId, type: 'agent.assigned', conversationId: ticketId, agent })
+    expect(receiver.events()[0]).toEqual({
+      id: delivery.eventId,
+      occurredAt: expect.any(String),
+      type: 'agent.assigned',
+      conversationId: ticketId,
+      agent,
+    })
     expect(sender.store.ticket(ticketId)?.assignedAgent).toEqual(agent)
     expect(sender.store.deliveries().find((d) => d.eventId === delivery.eventId)).toMatchObject({ attempts: 3, delivered: true })
   })
@@ -412,6 +419,7 @@ describe('events sent to the integration', () => {
     expect(events.map((e) => e.type)).toEqual(['message.created', 'message.created', 'message.created', 'conversation.closed'])
     expect(events[1]).toEqual({
       id: expect.any(String),
+      occurredAt: expect.any(String),
       type: 'message.created',
       conversationId: ticketId,
       agent,

@@ -1,4 +1,5 @@
 import { expect, expectTypeOf, it } from 'vitest'
+import type { conversationTags } from '../definitions/tags'
 import definition from '../integration.definition'
 import type * as bp from '../src/bp'
 import type { TIntegration as Generated } from './types/cli-typings'
@@ -97,11 +98,14 @@ it('message handlers get the exact payload of their message type', () => {
     'text' | 'image' | 'audio' | 'video' | 'file' | 'location' | 'markdown'
   >()
   expectTypeOf<bp.MessageProps['hitl']['text']['conversation']['tags']>().toEqualTypeOf<
-    Partial<Record<'id' | 'agentId' | 'closed' | 'pendingFor', string>>
+    Partial<Record<keyof typeof conversationTags, string>>
   >()
-  // a payload is not a loose record: a field no message type has is an error
+  // a payload is not a loose record (as it was, `{ [x: string]: any }`): a field a text message lacks is an error
+  type TextPayload = bp.MessageProps['hitl']['text']['payload']
   // @ts-expect-error `imageUrl` is not a field of a text message
-  expectTypeOf<bp.MessageProps['hitl']['text']['payload']['imageUrl']>().toBeString()
+  const stray: TextPayload = { text: 'hi', imageUrl: 'https://x.test/p.png' }
+  expect(stray.text).toBe('hi')
+  expectTypeOf<TextPayload>().not.toHaveProperty('imageUrl')
 })
 
 it('actions take and return exactly what the hitl interface declares', () => {
@@ -124,9 +128,11 @@ it('actions take and return exactly what the hitl interface declares', () => {
 
 it('states, events, the entity and the version are exact', () => {
   expectTypeOf<bp.TIntegration['version']>().toEqualTypeOf<'0.1.0'>()
-  expectTypeOf<bp.TIntegration['states']['announcementLock']>().toEqualTypeOf<{
+  type States = bp.TIntegration['states']
+  expectTypeOf<States[keyof States]['type']>().toEqualTypeOf<'conversation'>()
+  expectTypeOf<States['turn']>().toEqualTypeOf<{
     type: 'conversation'
-    payload: { key: string; nonce: string }
+    payload: { token: string; delivery: string; kind: 'assignment' | 'close' }
   }>()
   expectTypeOf<bp.events.Events['hitlAssigned']>().toEqualTypeOf<{ conversationId: string; userId: string }>()
   expectTypeOf<bp.entities.hitlSession.HitlSession['priority']>().toEqualTypeOf<

@@ -1,10 +1,11 @@
 import { Client } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
-import { botOf, operations, useWorld } from './harness/botpress'
 import { BOT_ID, deliver, signatureHeaders } from './harness/integration'
+import { drive, elapse, snapshot, useFakeClock, useWebhookWorld } from './harness/webhook-world'
 
-const world = useWorld({ latencyMs: 2 })
-const bot = () => botOf(world.api)
+const world = useWebhookWorld()
+const bot = () => snapshot(world.api)
+const operations = () => world.api.calls.map((call) => call.operation)
 
 const openConversation = async (tags: Record<string, string> = { id: 'hd_conv_1' }) => {
   const client = new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl' })
@@ -59,10 +60,10 @@ describe('message.created', () => {
   it('costs 2 Botpress API calls, 3 when the agent changed name or picture', async () => {
     await openConversation()
     await deliver({ body: messageEvent() })
-    expect(operations(world.api)).toEqual(['listConversations', 'initializeIncomingMessage'])
+    expect(operations()).toEqual(['listConversations', 'initializeIncomingMessage'])
     world.api.resetCalls()
     await deliver({ body: messageEvent({ id: 'evt_msg_2', agent: { ...agent, name: 'Grace B. Hopper' } }, { id: 'hd_msg_2' }) })
-    expect(operations(world.api)).toEqual(['listConversations', 'initializeIncomingMessage', 'updateUser'])
+    expect(operations()).toEqual(['listConversations', 'initializeIncomingMessage', 'updateUser'])
     expect(bot().users).toEqual([expect.objectContaining({ name: 'Grace B. Hopper' })])
   })
 
@@ -90,9 +91,9 @@ describe('message.created', () => {
     expect(bot().users).toHaveLength(1)
   })
 
-  it('creates one message under 12 concurrent duplicate deliveries', async () => {
+  it('creates one message under 12 concurrent redeliveries (one webhook-id)', async () => {
     await openConversation()
-    const answers = await Promise.all(Array.from({ length: 12 }, () => deliver({ body: messageEvent() })))
+    const answers = await Promise.all(Array.from({ length: 12 }, () => deliver({ body: messageEvent(), sign: { id: 'wh_same' } })))
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200))
     expect(answers.filter((a) => !a.body.duplicate)).toHaveLength(1)
     expect(bot().messages).toHaveLength(1)
@@ -147,27 +148,35 @@ describe('agent.assigned', () => {
   })
 
   it('does not announce again the agent already assigned (redelivery or a new event)', async () => {
+    useFakeClock()
     await openConversation()
-    await deliver({ body: assignedEvent() })
-    expect((await deliver({ body: assignedEvent() })).body).toEqual({ ok: true, duplicate: true })
-    expect((await deliver({ body: assignedEvent({}, 'evt_assign_2') })).body).toEqual({ ok: true, duplicate: true })
+    await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))
+    await elapse(1_000) // the turn given back lapses
+    expect((await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))).body).toEqual({ ok: true, duplicate: true })
+    expect((await drive(deliver({ body: assignedEvent({}, 'evt_assign_2'), sign: { id: 'wh_a2' } }))).body).toEqual({
+      ok: true,
+      duplicate: true,
+    })
     expect(bot().events).toHaveLength(1)
   })
 
   it('announces a reassignment to another agent, and back', async () => {
+    useFakeClock()
     await openConversation()
-    await deliver({ body: assignedEvent() })
-    await deliver({ body: assignedEvent({ id: 'agent_8', name: 'Alan Turing' }, 'evt_assign_2') })
-    await deliver({ body: assignedEvent({}, 'evt_assign_3') })
+    await drive(deliver({ body: assignedEvent() }))
+    await elapse(1_000)
+    await drive(deliver({ body: assignedEvent({ id: 'agent_8', name: 'Alan Turing' }, 'evt_assign_2') }))
+    await elapse(1_000)
+    await drive(deliver({ body: assignedEvent({}, 'evt_assign_3') }))
     const names = bot().events.map((e) => bot().users.find((u) => u.id === (e.payload as { userId: string }).userId)?.name)
     expect(names).toEqual(['Grace Hopper', 'Alan Turing', 'Grace Hopper'])
   })
 
-  it('emits once under 12 concurrent duplicate deliveries', async () => {
+  it('emits once under 12 concurrent redeliveries: one announces, the others are told to retry or are duplicates', async () => {
     await openConversation()
-    const answers = await Promise.all(Array.from({ length: 12 }, () => deliver({ body: assignedEvent() })))
-    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200))
-    expect(answers.filter((a) => !a.body.duplicate)).toHaveLength(1)
+    const answers = await Promise.all(Array.from({ length: 12 }, () => deliver({ body: assignedEvent(), sign: { id: 'wh_same' } })))
+    expect(answers.every((a) => a.status === 200 || (a.body.error as { code?: string }).code === 'in_progress')).toBe(true)
+    expect(answers.filter((a) => a.status === 200 && !a.body.duplicate)).toHaveLength(1)
     expect(bot().events.filter((e) => e.type === 'hitlAssigned')).toHaveLength(1)
   })
 
@@ -196,7 +205,7 @@ describe('conversation.closed', () => {
     expect(bot().conversations[0]!.tags.closed).toBe('true')
   })
 
-  it('emits once under 12 concurrent duplicate deliveries', async () => {
+  it('emits once under 12 concurrent deliveries', async () => {
     await openConversation()
     const answers = await Promise.all(Array.from({ length: 12 }, () => deliver({ body: closedEvent() })))
     expect(answers.filter((a) => a.status === 200 && !a.body.duplicate)).toHaveLength(1)
@@ -314,11 +323,13 @@ describe('when Botpress fails', () => {
     expect(bot().messages).toHaveLength(1)
   })
 
-  it('releases an assignment claim when the event could not be created, so the retry announces it', async () => {
+  it('gives the turn back when the announcement failed, so the retry announces it', async () => {
+    useFakeClock()
     await openConversation()
     world.api.failNext('createEvent', { status: 503, times: 1 })
-    expect((await deliver({ body: assignedEvent() })).status).toBe(503)
-    expect((await deliver({ body: assignedEvent() })).body).toEqual({ ok: true })
+    expect((await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))).status).toBe(503)
+    await elapse(1_000)
+    expect((await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))).body).toEqual({ ok: true })
     expect(bot().events).toHaveLength(1)
   })
 

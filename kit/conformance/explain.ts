@@ -5,6 +5,9 @@ import { RuleFailure, type RuleContext } from './types'
 const SECRET_FIX =
   'verify the signature with the same whsec_ secret, over the raw body bytes as received ("<webhook-id>.<webhook-timestamp>.<body>"), with a Standard Webhooks library'
 
+/** What a helpdesk says when the bearer token, not the signature, is what it refused. */
+const TOKEN_REFUSAL = /\b(bearer|token)\b/i
+
 /** A failed call of the integration's client as a rule failure with a fix that fits the status. */
 export const clientFailure = (
   ctx: RuleContext,
@@ -19,8 +22,14 @@ export const clientFailure = (
   const got = shape ? `${shape[1]} with a body that fails the schema (${shape[2]})` : said
   const { status, code } = error.failure
   let fix: string
-  if (status === 401 || status === 403) {
+  if ((status === 401 || status === 403) && TOKEN_REFUSAL.test(said)) {
+    fix = ctx.options.token
+      ? 'the helpdesk refused the API token given with --token: pass the token it expects (sent as Authorization: Bearer <token>)'
+      : 'the helpdesk expects an API token: pass it with --token TOKEN (sent as Authorization: Bearer <token>)'
+  } else if (status === 401 || status === 403) {
     fix = `the helpdesk refused a correctly signed call: ${SECRET_FIX}${ctx.options.token ? ', and accept the API token given with --token' : ''}`
+  } else if (error.failure.kind === 'invalid_answer') {
+    fix = shape ? call.shapeFix : 'answer with a small JSON body (at most 1 MiB once decompressed)'
   } else if (status === 404 && call.name.includes('{id}')) {
     fix = `accept the conversation id you answered to POST /conversations in the path (URL-encoded) of ${call.name}`
   } else if (status === 404 || status === 405) {

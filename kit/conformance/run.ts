@@ -4,7 +4,7 @@ import { createHelpdeskClient } from '../../src/helpdesks/contract/client'
 import type { RetryPolicy } from '../../src/helpdesk/http'
 import { createRawClient } from './http'
 import { closeAgain, closeAlreadyClosed, closeConversation } from './rules/close'
-import { createConversation, createConversationRetry } from './rules/conversations'
+import { createConversation, createConversationRetry, createLargeConversation } from './rules/conversations'
 import { messageRules } from './rules/messages'
 import { configuration, health, healthChecksSignature } from './rules/setup'
 import { signatureRules } from './rules/signature'
@@ -24,6 +24,7 @@ export const rules = (): Rule[] => [
   createUserRetry,
   createConversation,
   createConversationRetry,
+  createLargeConversation,
   ...messageRules(),
   closeConversation,
   closeAgain,

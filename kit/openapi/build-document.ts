@@ -328,7 +328,7 @@ const paths = (): JsonObject => {
         tags: ['Helpdesk API'],
         summary: 'Create (or find) the helpdesk user of an end user',
         description:
-          "Called once per end user, before the first conversation. Keep the link between `botpressUserId` and your user: later messages name their author by `botpressUserId` only. The `webhook-id` is `user-<botpressUserId>`: a repeat must answer the same `id` and must not create a second user.",
+          "Called once per end user, before the first conversation. Keep the link between `botpressUserId` and your user: later messages name their author by `botpressUserId` only. `botpressUserId` is the call's idempotency key: the integration sends the same one (and the same `webhook-id`, `user-<botpressUserId>`) when it retries creating the same end user, even in a later `createUser` after a lost answer, so keep one user per `botpressUserId` and answer a repeat with the same `id`. You may also answer the id of a contact you already have with the same `email`.",
         security: SECURITY,
         parameters: idempotentCall('`user-<botpressUserId>`'),
         requestBody: {
@@ -344,7 +344,7 @@ const paths = (): JsonObject => {
         tags: ['Helpdesk API'],
         summary: 'Open a conversation (ticket) for an end user, with the conversation so far',
         description:
-          "Called when the bot hands the end user over. `userId` is the id you answered to `POST /users`; `session` carries the routing fields the bot chose; `messages` is the conversation so far, oldest first, each with a plain-text `text` rendering. The `id` you answer is the one the integration sends back in the path of later calls, and the one your webhook events must name as `conversationId`. The `webhook-id` is `conversation-<botpressConversationId>`: a repeat must answer the same `id` and must not open a second ticket.",
+          "Called when the bot hands the end user over. `userId` is the id you answered to `POST /users`; `session` carries the routing fields the bot chose; `messages` is the conversation so far, oldest first, each with a plain-text `text` rendering; it holds the latest messages that fit in the history limit and 512 KiB, and `omittedMessages` says how many are left out (show it to the agent). The `id` you answer is the one the integration sends back in the path of later calls, and the one your webhook events must name as `conversationId`. The `webhook-id` is `conversation-<botpressConversationId>` and always comes with the same body: a repeat must answer the same `id` and must not open a second ticket. Another handoff, even for the same end user, comes with another `botpressConversationId`.",
         security: SECURITY,
         parameters: idempotentCall('`conversation-<botpressConversationId>`'),
         requestBody: {
@@ -489,6 +489,9 @@ const overview = (timeoutMs: number) =>
     '- **Helpdesk → integration** (`webhooks`): events the helpdesk POSTs to the webhook URL Botpress gives the integration (logged when the integration is saved).',
     '',
     'All bodies are JSON (UTF-8). Every schema here is generated from the zod schemas the integration validates with.',
+    '',
+    '## Limits',
+    'A request body of the integration is at most 1 MiB (the integration fails a bigger one at once, without sending it); accept bodies up to that size. The history of `POST /conversations` takes at most 512 KiB of it. Answer with small bodies: the integration reads at most 1 MiB (after decompression) and reports a bigger answer as unreadable. Ids you answer are strings of 1 to 200 characters, neither `.` nor `..`, without control characters (they go into paths, URL-encoded).',
     '',
     'The schemas list the fields sent today but do not forbid others: a later version may add optional fields. Both sides must ignore fields they do not know instead of refusing the request; the integration ignores unknown fields in what it receives.',
     '',

@@ -10,6 +10,8 @@ export type EventInput = {
   type: EventType
   conversationId?: string
   eventId?: string
+  /** when the change happened (ISO 8601); default: now */
+  occurredAt?: string
   agentId?: string
   agentName?: string
   agentEmail?: string
@@ -55,7 +57,12 @@ export const buildEvent = (input: EventInput): WebhookEvent => {
     ...(input.agentEmail !== undefined ? { email: input.agentEmail } : {}),
     ...(input.agentPictureUrl !== undefined ? { pictureUrl: input.agentPictureUrl } : {}),
   }
-  const base = { id: input.eventId ?? `evt_${randomUUID()}`, type: input.type, conversationId: input.conversationId }
+  const base = {
+    id: input.eventId ?? `evt_${randomUUID()}`,
+    occurredAt: input.occurredAt ?? new Date().toISOString(),
+    type: input.type,
+    conversationId: input.conversationId,
+  }
   const candidate =
     input.type === 'message.created'
       ? { ...base, agent, message: messageOf(input) }

@@ -18,6 +18,7 @@ Usage: npm run send-webhook -- --url URL --secret whsec_... EVENT [options]
   --secret S           the shared Standard Webhooks secret, whsec_... (env HITL_WEBHOOK_SECRET)
   --agent-email E, --agent-picture-url U   more agent fields
   --event-id E         the event id (default: a new one)
+  --occurred-at T      when it happened, ISO 8601 (default: now)
   --webhook-id W       the delivery id, webhook-id header (default: a new one); reuse both to replay a delivery
   --timeout MS         (default 15000)
   --dry-run            print the signed request instead of sending it
@@ -40,6 +41,7 @@ const options = {
   'message-id': { type: 'string' },
   reason: { type: 'string' },
   'event-id': { type: 'string' },
+  'occurred-at': { type: 'string' },
   'webhook-id': { type: 'string' },
   timeout: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
@@ -78,6 +80,7 @@ export const parseCommandLine = (argv: string[], env: Io['env']): Parsed | 'help
       type,
       conversationId: values.conversation,
       eventId: values['event-id'],
+      occurredAt: values['occurred-at'],
       agentId: values['agent-id'],
       agentName: values['agent-name'],
       agentEmail: values['agent-email'],
@@ -109,6 +112,7 @@ export const main = async (argv: string[], io: Io): Promise<number> => {
   const webhookId = parsed.webhookId ?? newWebhookId()
   const replay = [
     `--event-id ${event.id}`,
+    ...(event.occurredAt ? [`--occurred-at ${event.occurredAt}`] : []),
     `--webhook-id ${webhookId}`,
     ...(event.type === 'message.created' ? [`--message-id ${event.message.id}`] : []),
   ].join(' ')

@@ -14,7 +14,7 @@ export function startBotpressApi(options: BotpressApiOptions = {}): Promise<Botp
   return startServer(options)
 }
 
-export type { BotpressApiOptions, BotpressApiServer, EventListener, FailOptions, MessageListener, RecordedCall } from './server'
+export type { BotpressApiOptions, BotpressApiServer, EventListener, FailOptions, MessageListener, RecordedCall, Stall } from './server'
 export type { BotSnapshot, StoreView } from './store'
 export { OPERATIONS, routes, type Operation } from './routes'
 export { API_ERROR_TYPES, type ApiErrorBody, type ApiErrorType } from './errors'

@@ -7,6 +7,7 @@ import { ApiError, errorTypeForStatus, generateErrorId } from './errors'
 import { matchRoute, type Operation, type RouteContext } from './routes'
 import { createStoreView, MemoryStore, type StoreView } from './store'
 import type { BotEvent, Caller, CreationContext, JsonObject, Message } from './types'
+import { tagScope } from './tag-scope'
 import { isObject, parseQuery } from './validate'
 
 export type MessageListener = (message: Message, context: CreationContext) => void | Promise<void>
@@ -75,6 +76,16 @@ export interface FailOptions {
   headers?: Record<string, string>
   /** destroy the socket instead of answering (a network error for the client) */
   dropConnection?: boolean
+  /** apply the operation first, then answer the failure (or drop the connection): the write landed, the answer was lost */
+  afterApply?: boolean
+}
+
+/** A call held before it is applied, until the test lets it go: a stalled network or a slow Botpress. */
+export interface Stall {
+  /** resolves when the held call has arrived */
+  readonly reached: Promise<void>
+  /** applies and answers the held call */
+  release(): void
 }
 
 export interface BotpressApiServer {
@@ -90,6 +101,8 @@ export interface BotpressApiServer {
   readonly store: StoreView
   /** make the next `times` calls of `operation` fail; queued faults are consumed in order */
   failNext(operation: Operation, options: FailOptions): void
+  /** hold the next call of `operation` (before any queued fault is taken) until `release()` */
+  stallNext(operation: Operation): Stall
   clearFailures(): void
   /** subscribe to created messages / events; returns an unsubscribe function */
   onMessage(listener: MessageListener): () => void
@@ -160,6 +173,8 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
     }
   }
 
+  const stalls = new Map<Operation, Array<() => Promise<void>>>()
+
   const takeFault = (operation: Operation): FailOptions | undefined => {
     const queue = faults.get(operation)
     const head = queue?.[0]
@@ -179,11 +194,15 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase()
     const url = new URL(req.url ?? '/', 'http://localhost')
-    const query = parseQuery(url.searchParams)
     const botId = header(req, 'x-bot-id') ?? options.defaultBotId
     const integrationId = header(req, 'x-integration-id')
     const integrationAlias = header(req, 'x-integration-alias')
     const userId = header(req, 'x-user-id')
+    const scope = tagScope(
+      integrationId === undefined ? undefined : resolveIntegrationName({ botId: botId ?? '', integrationId, ...(integrationAlias ? { integrationAlias } : {}) }),
+      options.integrationName ?? 'hitl',
+    )
+    const query = parseQuery(scope ? scope.query(url.searchParams) : url.searchParams)
     const call: RecordedCall = {
       operation: 'unknown',
       method,
@@ -227,9 +246,12 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
       const latency = typeof options.latencyMs === 'function' ? options.latencyMs() : (options.latencyMs ?? 0)
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency))
 
+      const stall = stalls.get(match.route.operation)?.shift()
+      if (stall) await stall()
+
       // everything below runs synchronously: no await between a lookup and the insert that follows it
       const fault = takeFault(match.route.operation)
-      if (fault) {
+      if (fault && !fault.afterApply) {
         if (fault.dropConnection) {
           call.status = 0
           req.socket.destroy()
@@ -247,7 +269,7 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
       }
 
       if (botId === undefined) throw new ApiError('InvalidPayload', 'Missing "x-bot-id" header')
-      const jsonBody: JsonObject = body === undefined ? {} : asJsonObject(body)
+      const jsonBody: JsonObject = body === undefined ? {} : asJsonObject(scope ? scope.body(body) : body)
       const caller: Caller = {
         botId,
         ...(integrationId !== undefined ? { integrationId } : {}),
@@ -273,7 +295,18 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
         emitEvent: (event) => pendingEvents.push(event),
       }
       const result = match.route.handle(ctx)
-      reply(200, result)
+      if (fault?.afterApply) {
+        if (fault.dropConnection) {
+          call.status = 0
+          req.socket.destroy()
+        } else {
+          reply(fault.status, fault.body ?? { id: generateErrorId(), code: fault.status, type: errorTypeForStatus(fault.status), message: `Injected failure after applying ${match.route.operation} (failNext)` }, fault.headers)
+        }
+        for (const message of pendingMessages) notify(messageListeners, message, creation, 'onMessage')
+        for (const event of pendingEvents) notify(eventListeners, event, creation, 'onEvent')
+        return
+      }
+      reply(200, scope ? scope.response(result) : result)
       for (const message of pendingMessages) notify(messageListeners, message, creation, 'onMessage')
       for (const event of pendingEvents) notify(eventListeners, event, creation, 'onEvent')
     } catch (err) {
@@ -322,6 +355,19 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
       faults.set(operation, queue)
     },
     clearFailures: () => faults.clear(),
+    stallNext: (operation) => {
+      let arrived!: () => void
+      let release!: () => void
+      const reached = new Promise<void>((resolve) => (arrived = resolve))
+      const released = new Promise<void>((resolve) => (release = resolve))
+      const queue = stalls.get(operation) ?? []
+      queue.push(() => {
+        arrived()
+        return released
+      })
+      stalls.set(operation, queue)
+      return { reached, release }
+    },
     onMessage: (listener) => {
       messageListeners.add(listener)
       return () => {
@@ -338,6 +384,7 @@ export async function startServer(options: BotpressApiOptions = {}): Promise<Bot
       memory.clear()
       calls.length = 0
       faults.clear()
+      stalls.clear()
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,8 +1,8 @@
 /*
  * Reference helpdesk: what a human agent does, and the event each action sends (contract §2, webhook events).
  *
- *   reply   -> message.created      { id, type, conversationId, agent, message: { id, type, payload } }
- *   assign  -> agent.assigned       { id, type, conversationId, agent }
+ *   reply   -> message.created      { id, occurredAt, type, conversationId, agent, message: { id, type, payload } }
+ *   assign  -> agent.assigned       { id, occurredAt, type, conversationId, agent }
  *   close   -> conversation.closed  { id, type, conversationId, reason? }
  *
  * Each action first records the change in the helpdesk (the agent sees it at once), then sends the event and
@@ -84,6 +84,7 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
       })
       const event = messageCreatedEventSchema.parse({
         id: eventId,
+        occurredAt: new Date().toISOString(),
         type: 'message.created',
         conversationId: ticket.id,
         agent: author,
@@ -98,7 +99,13 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
       const ticket = openTicket(ticketId)
       store.assign(ticket, assignee)
       const id = newId('evt')
-      const event = agentAssignedEventSchema.parse({ id, type: 'agent.assigned', conversationId: ticket.id, agent: assignee })
+      const event = agentAssignedEventSchema.parse({
+        id,
+        occurredAt: new Date().toISOString(),
+        type: 'agent.assigned',
+        conversationId: ticket.id,
+        agent: assignee,
+      })
       return deliver({ ...event, id })
     },
 
@@ -109,6 +116,7 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
       const id = newId('evt')
       const event = conversationClosedEventSchema.parse({
         id,
+        occurredAt: new Date().toISOString(),
         type: 'conversation.closed',
         conversationId: ticket.id,
         ...(reason !== undefined ? { reason } : {}),

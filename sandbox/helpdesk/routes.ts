@@ -3,7 +3,7 @@
  *
  *   GET  /health                          200 { ok: true }
  *   POST /users                           200 { id }   one helpdesk user per botpressUserId
- *   POST /conversations                   200 { id }   a ticket, with its history and session fields
+ *   POST /conversations                   200 { id }   a ticket, with its history, how many messages it lacks, and session fields
  *   POST /conversations/{id}/messages     200 { id }   404 unknown ticket, 409 closed ticket
  *   POST /conversations/{id}/close        200 { ok }   404 unknown ticket, 409 already closed
  *
@@ -88,6 +88,7 @@ const routes: Route[] = [
         title: request.title ?? `Conversation with ${user.name}`,
         ...(request.description !== undefined ? { description: request.description } : {}),
         ...(request.session !== undefined ? { session: request.session } : {}),
+        ...(request.omittedMessages ? { omittedMessages: request.omittedMessages } : {}),
       })
       for (const entry of request.messages) {
         store.addMessage(ticket, 'history', {

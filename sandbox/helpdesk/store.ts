@@ -58,6 +58,8 @@ export type Ticket = {
   title: string
   description?: string
   session?: SessionFields
+  /** how many messages of the conversation the integration left out of `history` (limit, byte budget, unknown type) */
+  omittedMessages?: number
   status: TicketStatus
   closedBy?: 'integration' | 'agent'
   closeReason?: string

@@ -150,7 +150,11 @@ const renderTicket = () => {
 
   const message = (m) => ({ key: m.id, version: deliveryOf(m, t.deliveries), build: () => renderMessage(m, t.deliveries) })
   const separator = (key, text) => ({ key, version: text, build: () => el('li', { className: 'separator', textContent: text }) })
+  const omitted = t.omittedMessages
+    ? [separator('omitted', `— ${t.omittedMessages} earlier message${t.omittedMessages === 1 ? '' : 's'} not forwarded —`)]
+    : []
   const items = [
+    ...omitted,
     ...t.history.map(message),
     separator('handed', `— handed to the helpdesk ${time(t.createdAt)} —`),
     ...t.messages.map(message),

@@ -1,4 +1,5 @@
 import { z } from '@botpress/sdk'
+import { helpdeskIdSchema as helpdeskId } from './helpdesk-id'
 import { authorSchema, historyMessageTypes, relayedMessageTypes, typedMessageSchema } from './messages'
 
 /*
@@ -6,7 +7,18 @@ import { authorSchema, historyMessageTypes, relayedMessageTypes, typedMessageSch
  * its requests with them, validates the helpdesk's answers with them, and the OpenAPI document is generated from them.
  */
 
-const helpdeskId = z.string().min(1).max(200)
+/** Largest request body (UTF-8 JSON) the integration sends and a helpdesk must accept: 1 MiB. */
+export const MAX_REQUEST_BYTES = 1024 * 1024
+
+/**
+ * Byte budget of the history in `POST /conversations` (its `messages` as UTF-8 JSON): 512 KiB, half of the request
+ * limit, so that title, description and session fields have room. The oldest entries are left out first.
+ */
+export const HISTORY_BUDGET_BYTES = 512 * 1024
+
+/** Largest answer body (after decompression) the integration reads: 1 MiB. */
+export const MAX_ANSWER_BYTES = 1024 * 1024
+
 const plainText = z
   .string()
   .describe('Plain-text rendering of the message (a caption and URL for media, the options of a choice, ...)')
@@ -53,7 +65,17 @@ export const createConversationRequestSchema = z.object({
   title: z.string().optional().describe('Ticket title'),
   description: z.string().optional().describe('Ticket description'),
   session: sessionSchema.optional(),
-  messages: z.array(historyEntrySchema).describe('The conversation so far, oldest first'),
+  messages: z
+    .array(historyEntrySchema)
+    .describe('The conversation so far, oldest first: the latest messages that fit in the history limit and 512 KiB'),
+  omittedMessages: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'How many messages of the conversation are not in `messages` (older than the history limit or the 512 KiB budget, or of a type the contract does not know); show it so the agent knows the history is partial'
+    ),
 })
 
 export const relayedMessageSchema = typedMessageSchema(relayedMessageTypes)

@@ -10,12 +10,25 @@ export const agentSchema = z
     id: helpdeskId.describe("The helpdesk's agent id; the same agent must always have the same id"),
     name: z.string().optional().describe('Name shown to the end user'),
     email: z.string().optional().describe('Email of the agent'),
-    pictureUrl: z.string().optional().describe('Avatar URL shown to the end user'),
+    pictureUrl: z
+      .string()
+      .regex(/^https?:\/\//i, 'must be an http(s) URL')
+      .optional()
+      .describe('Avatar URL shown to the end user; http(s) only'),
   })
   .describe('The human agent')
 
 const eventBase = {
-  id: helpdeskId.optional().describe('Event id; when absent, the `webhook-id` header stands for it'),
+  id: helpdeskId
+    .optional()
+    .describe('Your event id, for logs; deliveries are told apart by the `webhook-id` header, not by this id'),
+  occurredAt: z
+    .string()
+    .datetime({ offset: true })
+    .optional()
+    .describe(
+      'When the change happened in the helpdesk (ISO 8601). With it, an event that occurred before the state it would change (a late redelivery) changes nothing'
+    ),
   conversationId: helpdeskId.describe("The helpdesk's conversation (ticket) id, as answered to `POST /conversations`"),
 }
 

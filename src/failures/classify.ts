@@ -1,6 +1,6 @@
 import { isApiError } from '@botpress/client'
 import { isAxiosError, type AxiosError } from 'axios'
-import { HelpdeskError } from '../helpdesk/errors'
+import { HelpdeskError } from '../helpdesk/helpdesk-error'
 
 /*
  * The one place where a failure is classified, whoever raised it: the Botpress API (@botpress/client's errors, which
@@ -56,6 +56,12 @@ const UNREACHABLE_CODES = new Set([
 /** The request may or may not have been received: a timeout or a connection lost mid-way. */
 const TRANSIENT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ECONNRESET', 'EPIPE', 'ESOCKETTIMEDOUT', 'ERR_NETWORK'])
 
+/**
+ * Requests the integration itself refuses to send or to connect for: a helpdesk address its rules forbid, a body
+ * over the contract's limit, an id that would change the path, a cancelled call. Sending again changes nothing.
+ */
+const REFUSED_CODES = new Set(['ERR_HITL_ADDRESS_REFUSED', 'ERR_HITL_BODY_TOO_LARGE', 'ERR_HITL_UNSAFE_ID', 'ERR_CANCELED'])
+
 /** An answer that arrived but could not be read (over the size limit, broken encoding). */
 const UNREADABLE_CODES = new Set(['ERR_BAD_RESPONSE', 'Z_DATA_ERROR', 'Z_BUF_ERROR', 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED'])
 
@@ -70,6 +76,7 @@ export const kindOfStatus = (status: number): FailureKind => {
 const kindOfCode = (code: string | undefined): FailureKind | undefined => {
   if (code === undefined) return undefined
   if (code === INVALID_ANSWER_CODE || UNREADABLE_CODES.has(code)) return 'invalid_answer'
+  if (REFUSED_CODES.has(code)) return 'refused'
   if (UNREACHABLE_CODES.has(code)) return 'unreachable'
   if (TRANSIENT_CODES.has(code)) return 'retryable'
   return undefined
@@ -91,7 +98,9 @@ const fromAxios = (error: AxiosError, source: Failure['source']): Failure => {
   const retryAfterSeconds = parseRetryAfter(error.response?.headers?.['retry-after'])
   const base = { source, message: messageOf(error), ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) }
   // An answer that could not be read is reported as such, not as the status it came with.
-  const unreadable = kindOfCode(error.code) === 'invalid_answer' && error.code !== undefined
+  // axios also gives ERR_BAD_RESPONSE to every 5xx answer: only without a status, or with a 2xx, is it a read failure
+  const unreadable =
+    kindOfCode(error.code) === 'invalid_answer' && error.code !== undefined && (status === undefined || status < 300)
   if (status !== undefined && !unreadable) return { ...base, kind: kindOfStatus(status), status }
   return { ...base, kind: kindOfCode(error.code) ?? 'retryable', ...(error.code ? { code: error.code } : {}) }
 }
@@ -99,9 +108,17 @@ const fromAxios = (error: AxiosError, source: Failure['source']): Failure => {
 /** Classifies any thrown value. Never throws. */
 export const classify = (error: unknown): Failure => {
   if (error instanceof HelpdeskError) {
-    const { status, code } = error.failure
-    const kind = kindOfCode(code) ?? (status !== undefined ? kindOfStatus(status) : 'bug')
-    return { kind, source: 'helpdesk', message: error.message, ...(status !== undefined ? { status } : {}), ...(code ? { code } : {}) }
+    // the helpdesk client classified the failure when it built the error (through this module)
+    const { status, code, retryAfterSeconds } = error.failure
+    const kind = error.failure.kind ?? kindOfCode(code) ?? (status !== undefined ? kindOfStatus(status) : 'bug')
+    return {
+      kind,
+      source: 'helpdesk',
+      message: error.message,
+      ...(status !== undefined ? { status } : {}),
+      ...(code ? { code } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    }
   }
   if (isApiError(error)) {
     // A network failure or an answer that was not a Botpress error body arrives as an UnknownError wrapping axios's.

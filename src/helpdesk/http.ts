@@ -1,6 +1,12 @@
-import axios, { isAxiosError, type AxiosError, type AxiosInstance } from 'axios'
+import axios, { isAxiosError, type AxiosInstance } from 'axios'
 import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
+import http from 'node:http'
+import https from 'node:https'
 import { boundedCache } from '../bounded-cache'
+import { MAX_ANSWER_BYTES } from '../contract/helpdesk-api'
+import { classify, isTransient } from '../failures/classify'
+import { clock } from './clock'
+import { guardedLookup } from './guarded-lookup'
 import { signRequest } from './sign'
 
 /** Retries stay inside `budgetMs`, which leaves room in the Botpress action time limit for the rest of an action. */
@@ -29,14 +35,6 @@ declare module 'axios' {
 
 const MAX_JITTER = 1.2 // exponentialDelay adds up to 20%
 
-const isRetryable = (error: AxiosError): boolean => {
-  // ERR_BAD_RESPONSE without a response: the answer could not be read (over 1 MiB); asking again would not help.
-  if (error.code === 'ERR_CANCELED' || (error.code === 'ERR_BAD_RESPONSE' && error.response === undefined)) return false
-  const status = error.response?.status
-  if (status === undefined) return true // network error or timeout
-  return status === 408 || status === 429 || status >= 500
-}
-
 export const attemptsOf = (error: unknown): number => {
   if (!isAxiosError(error)) return 1
   const state = (error.config as { 'axios-retry'?: { retryCount?: number } } | undefined)?.['axios-retry']
@@ -64,7 +62,10 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
       ...options.headers,
     },
     maxRedirects: 0,
-    maxContentLength: 1024 * 1024,
+    // every connection checks the addresses its host resolves to (the same rules as the configured URL)
+    httpAgent: new http.Agent({ keepAlive: true, lookup: guardedLookup }),
+    httpsAgent: new https.Agent({ keepAlive: true, lookup: guardedLookup }),
+    maxContentLength: MAX_ANSWER_BYTES,
     responseType: 'json',
     transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
   })
@@ -72,8 +73,8 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
   instance.interceptors.request.use((config) => {
     const call = config.helpdeskCall
     if (!call) throw new Error('helpdesk request without call state')
-    const remaining = policy.budgetMs - (Date.now() - call.startedAt)
-    config.timeout = Math.max(1, Math.min(options.timeoutMs, remaining))
+    const remaining = policy.budgetMs - (clock().now() - call.startedAt)
+    config.timeout = Math.max(1, Math.floor(Math.min(options.timeoutMs, remaining)))
     if (options.webhookSecret) {
       const body = typeof config.data === 'string' ? config.data : ''
       for (const [name, value] of Object.entries(signRequest(options.webhookSecret, call.webhookId, body))) {
@@ -87,18 +88,20 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
     retries: policy.retries,
     shouldResetTimeout: true,
     retryCondition: (error) => {
-      if (!isRetryable(error)) return false
+      if (!isTransient(classify(error))) return false
       const call = error.config?.helpdeskCall
       if (!call) return false
       const nextRetry = attemptsOf(error)
       const wait = Math.max(policy.baseDelayMs * 2 ** nextRetry * MAX_JITTER, retryAfter(error))
-      return Date.now() - call.startedAt + wait < policy.budgetMs
+      return clock().now() - call.startedAt + wait < policy.budgetMs
     },
-    retryDelay: (retryCount, error) => exponentialDelay(retryCount, error, policy.baseDelayMs),
-    onRetry: (retryCount, error) => {
+    // axios-retry waits with its own timer; it gets 0 and the wait happens in onRetry, on the injectable clock
+    retryDelay: () => 0,
+    onRetry: async (retryCount, error) => {
       const reason = error.response ? `answered ${error.response.status}` : `failed (${error.code ?? error.message})`
       const call = error.config?.helpdeskCall
       call?.onRetry?.({ call: call.name, attempt: retryCount + 1, reason })
+      await clock().sleep(exponentialDelay(retryCount, error, policy.baseDelayMs))
     },
   })
   return instance

@@ -71,7 +71,7 @@ export const failureAnswer = (failure: Failure): Answer => {
         422,
         'botpress_refused',
         `Botpress refused the event (${failure.status ?? '?'}${failure.code ? ` ${failure.code}` : ''}: ${failure.message}); ` +
-          'sending it again will not help, nothing more was changed'
+          'sending it again will not help'
       )
     case 'invalid_answer':
     case 'bug':

@@ -2,7 +2,10 @@ import type * as bp from '../bp'
 
 export type HitlConversation = Awaited<ReturnType<bp.Client['getConversation']>>['conversation']
 
-/** The Botpress conversation this integration opened for a helpdesk conversation id, if any. */
+/**
+ * The Botpress conversation this integration opened for a helpdesk conversation id, if any. Botpress scopes the
+ * tags an integration reads and writes to that installation, so another installation's conversations never match.
+ */
 export const findConversation = async (
   client: bp.Client,
   helpdeskConversationId: string
@@ -11,4 +14,4 @@ export const findConversation = async (
   return conversations[0] as HitlConversation | undefined
 }
 
-export const isClosed = (conversation: HitlConversation) => conversation.tags.closed === 'true'
+export const isClosed = (conversation: Pick<HitlConversation, 'tags'>) => conversation.tags.closed === 'true'

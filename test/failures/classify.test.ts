@@ -58,6 +58,20 @@ describe('one classification for every failure', () => {
     expect(classify(new AxiosError('maxContentLength size of 1048576 exceeded', 'ERR_BAD_RESPONSE')).kind).toBe('invalid_answer')
   })
 
+  it('a 5xx answer (which axios also codes ERR_BAD_RESPONSE) stays retryable; the integration\'s own refusals are refused', () => {
+    const fiveHundred = axiosAnswer(500)
+    fiveHundred.code = 'ERR_BAD_RESPONSE'
+    expect(classify(fiveHundred)).toMatchObject({ kind: 'retryable', status: 500 })
+    const unreadable201 = axiosAnswer(201)
+    unreadable201.code = 'Z_DATA_ERROR'
+    expect(classify(unreadable201).kind).toBe('invalid_answer')
+    for (const code of ['ERR_HITL_ADDRESS_REFUSED', 'ERR_HITL_BODY_TOO_LARGE', 'ERR_HITL_UNSAFE_ID']) {
+      expect(classify(network(code)).kind).toBe('refused')
+      expect(classify(new HelpdeskError('was not sent', { code })).kind).toBe('refused')
+    }
+    expect(classify(new HelpdeskError('classified when built', { kind: 'unreachable', code: 'ECONNRESET' })).kind).toBe('unreachable')
+  })
+
   it('anything else is a bug; transient means retryable or unreachable', () => {
     expect(classify(new TypeError("Cannot read properties of undefined (reading 'id')"))).toMatchObject({
       kind: 'bug',

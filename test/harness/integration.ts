@@ -27,24 +27,25 @@ export const testConfig: TestConfig = {
 
 export const BOT_ID = 'bot_test'
 
-const headersFor = (operation: string, configuration: TestConfig): Record<string, string> => ({
+const headersFor = (operation: string, configuration: TestConfig, alias = 'hitl'): Record<string, string> => ({
   'x-bp-operation': operation,
   'x-bp-type': operation,
   'x-bot-id': BOT_ID,
   'x-bot-user-id': 'user_bot',
   'x-integration-id': 'int_hitl',
-  'x-integration-alias': 'hitl',
-  'x-webhook-id': 'wh_hitl_test',
+  'x-integration-alias': alias,
+  'x-webhook-id': `wh_${alias}_test`,
   'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
   ...(configuration[CONFIGURATION_TYPE] ? { 'x-bp-configuration-type': configuration[CONFIGURATION_TYPE] } : {}),
 })
 
-export const invoke = async (operation: string, body: unknown, configuration = testConfig): Promise<Response> => {
+/** `alias`: the installation called (two installations of the integration in one bot have two aliases). */
+export const invoke = async (operation: string, body: unknown, configuration = testConfig, alias?: string): Promise<Response> => {
   const req: Request = {
     method: 'POST',
     path: '/',
     query: '',
-    headers: headersFor(operation, configuration),
+    headers: headersFor(operation, configuration, alias),
     body: JSON.stringify(body),
   }
   return (await integration.handler(req)) ?? { status: 200 }
@@ -83,12 +84,14 @@ export type Delivery = {
   method?: string
   headers?: Record<string, string>
   configuration?: TestConfig
+  /** the installation's alias (default `hitl`) */
+  alias?: string
 }
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; headers: Record<string, string> }
 
 /** POSTs an event to the integration's webhook as the helpdesk would: signed over the exact raw body. */
-export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, configuration }: Delivery) => {
+export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, configuration, alias }: Delivery) => {
   const raw = typeof body === 'string' ? body : JSON.stringify(body)
   const signed = sign === false ? {} : signatureHeaders(raw, sign)
   const res = await invoke(
@@ -102,7 +105,8 @@ export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, 
         body: raw,
       },
     },
-    configuration
+    configuration,
+    alias
   )
   return {
     status: res.status ?? 200,

@@ -49,7 +49,7 @@ export const conversationClosed = (p: { conversationId: string; eventId?: string
 export type HelpdeskEvent = ReturnType<typeof messageCreated> | ReturnType<typeof agentAssigned> | ReturnType<typeof conversationClosed>
 
 /** A delivery as the helpdesk makes it: the event and its webhook-id, which a redelivery keeps. */
-export type Delivery = { webhookId: string; event: HelpdeskEvent }
+export type Delivery = { webhookId: string; event: HelpdeskEvent & { occurredAt?: string } }
 
 export const deliverEvent = (d: Delivery): Promise<WebhookAnswer> => deliver({ body: d.event, sign: { id: d.webhookId } })
 

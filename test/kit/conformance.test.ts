@@ -82,7 +82,28 @@ describe('conformance checker against a correct helpdesk', () => {
     const helpdesk = await fake({}, 'tok-123')
     const results = await runConformance({ baseUrl: helpdesk.url, secret })
     expect(statusOf(results)['health']).toBe('fail')
-    expect(results.find((r) => r.rule === 'health')?.fix).toContain('refused a correctly signed call')
+    expect(results.find((r) => r.rule === 'health')?.fix).toBe(
+      'the helpdesk expects an API token: pass it with --token TOKEN (sent as Authorization: Bearer <token>)'
+    )
+  })
+
+  it('suggests --token, not signature advice, when the reference helpdesk refuses the bearer token', async () => {
+    const reference = await startReferenceHelpdesk({ secret, apiToken: 'tok-456', log: () => undefined })
+    running.push(reference)
+    const missing = (await runConformance({ baseUrl: reference.url, secret })).find((r) => r.rule === 'health')
+    expect(missing?.status).toBe('fail')
+    expect(missing?.fix).toMatch(/^the helpdesk expects an API token: pass it with --token/)
+    expect(missing?.fix).not.toMatch(/signature|secret/)
+    const wrong = (await runConformance({ baseUrl: reference.url, secret, token: 'tok-wrong' })).find((r) => r.rule === 'health')
+    expect(wrong?.fix).toMatch(/^the helpdesk refused the API token given with --token/)
+  })
+
+  it('keeps the signature advice when the signature, not the token, is refused', async () => {
+    const reference = await startReferenceHelpdesk({ secret, log: () => undefined })
+    running.push(reference)
+    const otherSecret = `whsec_${randomBytes(32).toString('base64')}`
+    const health = (await runConformance({ baseUrl: reference.url, secret: otherSecret })).find((r) => r.rule === 'health')
+    expect(health?.fix).toMatch(/^the helpdesk refused a correctly signed call: verify the signature with the same whsec_ secret/)
   })
 
   it('passes against the reference helpdesk of the sandbox', async () => {

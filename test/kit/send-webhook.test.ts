@@ -82,6 +82,7 @@ describe('send-webhook', () => {
     expect(single(delivery.headers, 'content-type')).toBe('application/json')
     expect(verified(delivery)).toEqual({
       id: expect.stringMatching(/^evt_/),
+      occurredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       type: 'message.created',
       conversationId: 'hd-1842',
       agent: { id: 'agent-42', name: 'Dana' },
@@ -97,8 +98,8 @@ describe('send-webhook', () => {
     expect((await run('agent.assigned', '--conversation', 'hd-1', '--agent-id', 'a-7', '--agent-name', 'Sam')).code).toBe(0)
     expect((await run('conversation.closed', '--conversation', 'hd-1', '--reason', 'Solved')).code).toBe(0)
     expect(received.map(verified)).toEqual([
-      { id: expect.any(String), type: 'agent.assigned', conversationId: 'hd-1', agent: { id: 'a-7', name: 'Sam' } },
-      { id: expect.any(String), type: 'conversation.closed', conversationId: 'hd-1', reason: 'Solved' },
+      { id: expect.any(String), occurredAt: expect.any(String), type: 'agent.assigned', conversationId: 'hd-1', agent: { id: 'a-7', name: 'Sam' } },
+      { id: expect.any(String), occurredAt: expect.any(String), type: 'conversation.closed', conversationId: 'hd-1', reason: 'Solved' },
     ])
   })
 
@@ -112,8 +113,8 @@ describe('send-webhook', () => {
     })
   })
 
-  it('replays the same delivery with --event-id and --webhook-id', async () => {
-    const args = ['message.created', '--conversation', 'hd-1', '--text', 'hi', '--message-id', 'm-9', '--event-id', 'evt_1', '--webhook-id', 'wh_1']
+  it('replays the same delivery with --event-id, --occurred-at and --webhook-id', async () => {
+    const args = ['message.created', '--conversation', 'hd-1', '--text', 'hi', '--message-id', 'm-9', '--event-id', 'evt_1', '--occurred-at', '2026-05-01T09:00:00.000Z', '--webhook-id', 'wh_1']
     await run(...args)
     await run(...args)
     const [first, second] = received as [Received, Received]
@@ -127,7 +128,7 @@ describe('send-webhook', () => {
     const result = await run('agent.assigned', '--conversation', 'hd-1', '--agent-id', 'a-1')
     const webhookId = single((received[0] as Received).headers, 'webhook-id')
     expect(result.out).toContain(`--webhook-id ${webhookId}`)
-    expect(result.out).toMatch(/--event-id evt_/)
+    expect(result.out).toMatch(/--event-id evt_\S+ --occurred-at \S+ --webhook-id/)
   })
 
   it('exits 1 on a non-2xx answer and prints it', async () => {

@@ -48,9 +48,11 @@ const helpdeskId = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }),
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '🙂‍↔️', 'a\u0000b', 'x'.repeat(200))
 )
+/** A valid URL is http(s) (the contract refuses any other scheme); what follows the scheme is anything. */
+const httpUrl = fc.tuple(fc.constantFrom('https://', 'http://', 'HTTPS://'), fc.string({ minLength: 1, maxLength: 30 }).filter((rest) => !/\s/.test(rest))).map(([scheme, rest]) => scheme + rest)
 const withTitle = <K extends 'imageUrl' | 'audioUrl' | 'videoUrl' | 'fileUrl'>(key: K) =>
   fc
-    .record({ url: text, title: text }, { requiredKeys: ['url'] })
+    .record({ url: httpUrl, title: text }, { requiredKeys: ['url'] })
     .map(({ url, title }) => ({ [key]: url, ...(title === undefined ? {} : { title }) }) as Record<K, string> & { title?: string })
 const blocItem = fc.oneof(
   fc.record({ type: fc.constant('text'), payload: fc.record({ text }) }),
@@ -83,7 +85,7 @@ const agentMessage = fc.oneof(
   fc.record({ type: fc.constant('bloc'), payload: fc.record({ items: fc.array(blocItem, { maxLength: 3 }) }) })
 )
 const agent = fc.record(
-  { id: helpdeskId, name: fc.string({ maxLength: 40 }), email: fc.string({ maxLength: 40 }), pictureUrl: fc.string({ maxLength: 40 }) },
+  { id: helpdeskId, name: fc.string({ maxLength: 40 }), email: fc.string({ maxLength: 40 }), pictureUrl: httpUrl },
   { requiredKeys: ['id'] }
 )
 const conversationId = fc.oneof(fc.constantFrom(OPEN, CLOSED), helpdeskId)

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useWorld } from '../harness/botpress'
+import { drive, useFakeClock } from '../harness/webhook-world'
 import type { WebhookAnswer } from '../harness/integration'
 import {
   agentAssigned,
@@ -26,17 +27,22 @@ const PROPERTY_TIMEOUT = 60_000
  */
 
 let latency: () => number = () => 0
-const world = useWorld({ latencyMs: () => latency() })
+// The API's clock is the test's (fake) clock: leases, Retry-After waits and the jitter move together.
+const world = useWorld({ latencyMs: () => latency(), now: () => Date.now() })
 const jitter = (seed: number, maxMs = 6) => {
   const random = prng(seed)
   latency = () => Math.floor(random() * maxMs)
 }
 
 beforeEach(() => {
+  useFakeClock()
   latency = () => 0
   for (const method of ['info', 'warn', 'log', 'debug', 'error'] as const) vi.spyOn(console, method).mockImplementation(() => {})
 })
-afterEach(() => vi.restoreAllMocks())
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
 
 const GRACE = { id: 'agent_grace', name: 'Grace' }
 const ALAN = { id: 'agent_alan', name: 'Alan' }
@@ -63,21 +69,26 @@ const close = (conversationId: string, n = 1): Delivery => ({
 
 const times = <T>(n: number, value: T): T[] => Array.from({ length: n }, () => value)
 
-/** Delivers as a helpdesk does: a 503 (Botpress busy or unavailable) is delivered again, a little later. */
+/**
+ * Delivers as a helpdesk does: a 503 (in progress, or Botpress unavailable) is delivered again after its Retry-After
+ * (fake time: the test body runs under `drive`).
+ */
 const deliverUntilAnswered = async (d: Delivery): Promise<WebhookAnswer> => {
   let answer = await deliverEvent(d)
-  for (let attempt = 1; attempt < 6 && answer.status === 503; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 20 * attempt))
+  for (let attempt = 1; attempt < 30 && answer.status === 503; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, Number(answer.headers['retry-after'] ?? 1) * 1000))
     answer = await deliverEvent(d)
   }
   return answer
 }
 const isDuplicate = (a: WebhookAnswer) => a.body.duplicate === true
+/** Runs a property's body with fake time passing (in steps, with real pauses for the loopback I/O). */
+const driven = <T>(body: () => Promise<T>) => drive(body())
 
 describe('concurrent duplicates of every event type', () => {
   it('messages and an assignment delivered 4 times each, all at once in a random order, act once each', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer(), fc.func(fc.integer()), async (seed, order) => {
+      fc.asyncProperty(fc.integer(), fc.func(fc.integer()), (seed, order) => driven(async () => {
         const [conversation] = await fresh()
         jitter(seed)
         const deliveries = [...times(4, msg('hd_conv_1', 'm1')), ...times(4, msg('hd_conv_1', 'm2')), ...times(4, assign('hd_conv_1', 1, GRACE))]
@@ -90,14 +101,14 @@ describe('concurrent duplicates of every event type', () => {
         expect(announcements(world.api)).toEqual([expect.objectContaining({ type: 'hitlAssigned', agentId: GRACE.id })])
         expect(snapshot(world.api).users).toHaveLength(1)
         expect(snapshot(world.api).conversations[0]!.tags.agentId).toBe(GRACE.id)
-      }),
-      { numRuns: 8 }
+      })),
+      { numRuns: 4 }
     )
   }, PROPERTY_TIMEOUT)
 
   it('with a close mixed in: one hitlStopped, each message at most once, every answer 200 or 409 and consistent with the store', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer(), fc.func(fc.integer()), async (seed, order) => {
+      fc.asyncProperty(fc.integer(), fc.func(fc.integer()), (seed, order) => driven(async () => {
         const [conversation] = await fresh()
         jitter(seed)
         const deliveries = [
@@ -123,8 +134,8 @@ describe('concurrent duplicates of every event type', () => {
         expect(list.filter((a) => a.type === 'hitlAssigned').length).toBeLessThanOrEqual(1)
         expect(answers.filter((a, i) => shuffled[i]!.event.type === 'conversation.closed' && !isDuplicate(a))).toHaveLength(1)
         expect(snapshot(world.api).conversations[0]!.tags.closed).toBe('true')
-      }),
-      { numRuns: 8 }
+      })),
+      { numRuns: 4 }
     )
   }, PROPERTY_TIMEOUT)
 
@@ -133,9 +144,10 @@ describe('concurrent duplicates of every event type', () => {
       [close('hd_conv_1', 1), close('hd_conv_1', 1)],
       [close('hd_conv_1', 1), close('hd_conv_1', 2)],
     ]) {
+      latency = () => 0
       await fresh()
       jitter(pair.length)
-      const answers = await Promise.all(pair.map(deliverUntilAnswered))
+      const answers = await drive(Promise.all(pair.map(deliverUntilAnswered)))
       expect(answers.map((a) => a.status)).toEqual([200, 200])
       expect(answers.filter(isDuplicate)).toHaveLength(1)
       expect(announcements(world.api)).toEqual([expect.objectContaining({ type: 'hitlStopped' })])
@@ -147,20 +159,20 @@ describe('concurrent duplicates of every event type', () => {
 describe('after the close', () => {
   it('an agent message is answered 409 and creates nothing (no message, no user)', async () => {
     await fresh()
-    expect((await deliverEvent(close('hd_conv_1'))).status).toBe(200)
+    expect((await drive(deliverUntilAnswered(close('hd_conv_1')))).status).toBe(200)
     const before = snapshot(world.api)
-    const res = await deliverEvent(msg('hd_conv_1', 'm_late'))
+    const res = await drive(deliverUntilAnswered(msg('hd_conv_1', 'm_late')))
     expect(res).toMatchObject({ status: 409, body: { error: { code: 'conversation_closed' } } })
     expect(snapshot(world.api)).toEqual(before)
   })
 
   it('an assignment is answered 409 and announces nothing', async () => {
     await fresh()
-    await deliverEvent(assign('hd_conv_1', 1, GRACE))
-    await deliverEvent(close('hd_conv_1'))
+    await drive(deliverUntilAnswered(assign('hd_conv_1', 1, GRACE)))
+    await drive(deliverUntilAnswered(close('hd_conv_1')))
     const before = snapshot(world.api)
     for (const late of [assign('hd_conv_1', 2, ALAN), assign('hd_conv_1', 1, GRACE)]) {
-      expect(await deliverEvent(late)).toMatchObject({ status: 409, body: { error: { code: 'conversation_closed' } } })
+      expect(await drive(deliverUntilAnswered(late))).toMatchObject({ status: 409, body: { error: { code: 'conversation_closed' } } })
     }
     expect(snapshot(world.api)).toEqual(before)
     expect(announcements(world.api).map((a) => a.type)).toEqual(['hitlAssigned', 'hitlStopped'])
@@ -170,7 +182,7 @@ describe('after the close', () => {
     // The close and the assignment both read the conversation before either writes it; the assignment then announces
     // hitlAssigned after hitlStopped, for a session that is over (see the report: per-conversation serialization).
     await fc.assert(
-      fc.asyncProperty(fc.integer(), async (seed) => {
+      fc.asyncProperty(fc.integer(), (seed) => driven(async () => {
         await fresh()
         jitter(seed)
         const [assigned, closed] = await Promise.all([deliverUntilAnswered(assign('hd_conv_1', 1, GRACE)), deliverUntilAnswered(close('hd_conv_1'))])
@@ -178,16 +190,16 @@ describe('after the close', () => {
         const list = announcements(world.api)
         expect(list.at(-1)?.type).toBe('hitlStopped')
         expect(list.filter((a) => a.type === 'hitlAssigned')).toHaveLength(assigned.status === 200 ? 1 : 0)
-      }),
+      })),
       { numRuns: 10 }
     )
   }, PROPERTY_TIMEOUT)
 
   it('a redelivered close is a duplicate', async () => {
     await fresh()
-    await deliverEvent(close('hd_conv_1'))
-    expect((await deliverEvent(close('hd_conv_1'))).body).toEqual({ ok: true, duplicate: true })
-    expect((await deliverEvent(close('hd_conv_1', 2))).body).toEqual({ ok: true, duplicate: true })
+    await drive(deliverUntilAnswered(close('hd_conv_1')))
+    expect((await drive(deliverUntilAnswered(close('hd_conv_1')))).body).toEqual({ ok: true, duplicate: true })
+    expect((await drive(deliverUntilAnswered(close('hd_conv_1', 2)))).body).toEqual({ ok: true, duplicate: true })
     expect(announcements(world.api)).toHaveLength(1)
   })
 })
@@ -205,7 +217,7 @@ const session = (conversationId: string) => [
 describe('two conversations interleaved', () => {
   it('each conversation ends as if it had been alone, whatever the interleaving (fast-check scheduler, redeliveries included)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.scheduler(), fc.array(fc.nat(11), { maxLength: 4 }), async (s, redeliver) => {
+      fc.asyncProperty(fc.scheduler(), fc.array(fc.nat(11), { maxLength: 4 }), (s, redeliver) => driven(async () => {
         const [first, second] = await fresh(['hd_a', 'hd_b'])
         const plan = [...session('hd_a'), ...session('hd_b')]
         // a redelivery right after the original, in the conversation's own order
@@ -236,14 +248,14 @@ describe('two conversations interleaved', () => {
           ])
         }
         expect(snapshot(world.api).users).toHaveLength(2)
-      }),
-      { numRuns: 12 }
+      })),
+      { numRuns: 5 }
     )
   }, PROPERTY_TIMEOUT)
 
   it('two sessions running at the same time, each in its own order, do not disturb each other', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer(), async (seed) => {
+      fc.asyncProperty(fc.integer(), (seed) => driven(async () => {
         const [first, second] = await fresh(['hd_a', 'hd_b'])
         jitter(seed)
         const run = async (id: string) => {
@@ -254,8 +266,8 @@ describe('two conversations interleaved', () => {
           expect(agentMessageIds(world.api, conversation.id).sort()).toEqual(['m1', 'm2', 'm3'])
           expect(announcements(world.api, conversation.id).map((x) => x.type)).toEqual(['hitlAssigned', 'hitlAssigned', 'hitlStopped'])
         }
-      }),
-      { numRuns: 6 }
+      })),
+      { numRuns: 3 }
     )
   }, PROPERTY_TIMEOUT)
 })
@@ -266,9 +278,9 @@ describe('redelivery of an earlier assignment', () => {
     // assigned": the end user must not be told that Grace joined again, and the bot must not believe Grace is the agent.
     await fresh()
     const grace = assign('hd_conv_1', 1, GRACE)
-    expect((await deliverEvent(grace)).body).toEqual({ ok: true })
-    expect((await deliverEvent(assign('hd_conv_1', 2, ALAN))).body).toEqual({ ok: true })
-    expect((await deliverEvent(grace)).body).toEqual({ ok: true, duplicate: true })
+    expect((await drive(deliverUntilAnswered(grace))).body).toEqual({ ok: true })
+    expect((await drive(deliverUntilAnswered(assign('hd_conv_1', 2, ALAN)))).body).toEqual({ ok: true })
+    expect((await drive(deliverUntilAnswered(grace))).body).toEqual({ ok: true, duplicate: true })
     expect(announcements(world.api).map((a) => a.agentId)).toEqual([GRACE.id, ALAN.id])
     expect(snapshot(world.api).conversations[0]!.tags.agentId).toBe(ALAN.id)
   })
@@ -298,10 +310,10 @@ describe('a whole session shuffled and duplicated', () => {
 
   it('delivered one after the other: each message once if it came before the close, the assignments as the helpdesk made them, one hitlStopped last', async () => {
     await fc.assert(
-      fc.asyncProperty(shuffledSession, async (deliveries) => {
+      fc.asyncProperty(shuffledSession, (deliveries) => driven(async () => {
         const [conversation] = await fresh()
         const answers: WebhookAnswer[] = []
-        for (const d of deliveries) answers.push(await deliverEvent(d))
+        for (const d of deliveries) answers.push(await deliverUntilAnswered(d))
 
         // the model: what the contract says each delivery does, in this order. An event already processed is dropped
         // by its id (a redelivery keeps it); a new assignment of the agent already assigned is not announced again.
@@ -334,14 +346,14 @@ describe('a whole session shuffled and duplicated', () => {
         const list = announcements(world.api)
         expect(list.map((x) => (x.type === 'hitlAssigned' ? x.agentId : x.type))).toEqual([...expectedAgents, 'hitlStopped'])
         expect(sameAgentTwiceInARow(list)).toBe(false)
-      }),
-      { numRuns: 40 }
+      })),
+      { numRuns: 12 }
     )
   }, PROPERTY_TIMEOUT)
 
   it('delivered all at once: each message at most once, one hitlStopped, never the same agent twice in a row', async () => {
     await fc.assert(
-      fc.asyncProperty(shuffledSession, fc.integer(), async (deliveries, seed) => {
+      fc.asyncProperty(shuffledSession, fc.integer(), (deliveries, seed) => driven(async () => {
         const [conversation] = await fresh()
         jitter(seed)
         const answers = await Promise.all(deliveries.map(deliverUntilAnswered))
@@ -351,8 +363,8 @@ describe('a whole session shuffled and duplicated', () => {
         const list = announcements(world.api)
         expect(list.filter((a) => a.type === 'hitlStopped')).toHaveLength(1)
         expect(sameAgentTwiceInARow(list)).toBe(false)
-      }),
-      { numRuns: 15 }
+      })),
+      { numRuns: 6 }
     )
   }, PROPERTY_TIMEOUT)
 })

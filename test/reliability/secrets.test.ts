@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { inspect } from 'node:util'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { withoutWaiting } from '../harness/clock'
 import { useWorld } from '../harness/botpress'
+import { useSkippedWaits } from '../harness/clock'
 import { startFakeHelpdesk, type FakeHelpdesk, type Fault } from '../harness/fake-helpdesk'
 import { deliver, invoke, register, relayMessage, runAction, testConfig } from '../harness/integration'
 import { startLoopback } from '../harness/loopback'
@@ -24,6 +26,7 @@ const FRAGMENT = 10
 const fragments = (value: string) => Array.from({ length: value.length - FRAGMENT + 1 }, (_, i) => value.slice(i, i + FRAGMENT))
 
 const world = useWorld()
+useSkippedWaits()
 
 let seen: string[] = []
 const show = (value: unknown) => (typeof value === 'string' ? value : inspect(value, { depth: 8, showHidden: false }))
@@ -162,7 +165,8 @@ describe('no secret in logs, errors or answers', () => {
       ]
       return faults[(n - 1) % faults.length]
     })
-    const res = keep(await runAction('startHitl', { userId, messageHistory: [] }, config))
+    // the backoff between attempts passes at once; the hanging attempt still waits for its (real) socket timeout
+    const res = keep(await withoutWaiting(() => runAction('startHitl', { userId, messageHistory: [] }, config)))
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(seen.join('\n')).toMatch(/retrying \(attempt 2\)/)
     expectNoSecret()
@@ -171,11 +175,51 @@ describe('no secret in logs, errors or answers', () => {
   it('a connection reset on every attempt of the channel', async () => {
     const resetting = await startLoopback((req) => req.socket.destroy())
     const conversation = await ticket()
-    keep(await relay(conversation, { ...config, helpdeskUrl: resetting.url }))
+    keep(await withoutWaiting(() => relay(conversation, { ...config, helpdeskUrl: resetting.url })))
     await resetting.close()
     expect(seen.join('\n')).toContain('ECONNRESET')
     expectNoSecret()
   }, 15_000)
+
+  it('a token with quotes and backslashes echoed JSON-escaped, URL-encoded, in a Basic header or base64, and the key in hex', async () => {
+    const token = `tok"${randomBytes(12).toString('hex')}\\q"${randomBytes(12).toString('hex')}`
+    const basic = `Basic ${Buffer.from(`bot:${token}`).toString('base64')}`
+    const forms = [
+      token,
+      JSON.stringify(token).slice(1, -1),
+      JSON.stringify(JSON.stringify(token)).slice(1, -1),
+      encodeURIComponent(token),
+      Buffer.from(token).toString('base64'),
+      basic,
+      Buffer.from(`bot:${token}`).toString('base64'),
+      Buffer.from(KEY, 'base64').toString('hex'),
+      Buffer.from(KEY, 'base64').toString('base64url'),
+      JSON.stringify(SECRET).slice(1, -1),
+    ]
+    const tokenHelpdesk = await startFakeHelpdesk({ secret: SECRET, token })
+    const echoes: unknown[] = [
+      { error: { message: `received ${JSON.stringify({ authorization: `Bearer ${token}` })}` } },
+      { message: `callback https://helpdesk.test/hook?token=${encodeURIComponent(token)}&next=1` },
+      { message: `proxy sent Authorization: ${basic}` },
+      `upstream said ${JSON.stringify(JSON.stringify({ token }))} and key ${Buffer.from(KEY, 'base64').toString('hex')}`,
+      { error: `raw ${Buffer.from(token).toString('base64')} and ${Buffer.from(KEY, 'base64').toString('base64url')}` },
+      { detail: { token, secret: SECRET } },
+    ]
+    const tokenConfig = { ...config, helpdeskUrl: tokenHelpdesk.url, apiToken: token }
+    for (const body of echoes) {
+      tokenHelpdesk.setPlan(() => ({ kind: 'status', status: 422, body }))
+      const res = keep(await runAction('createUser', { name: 'Ada' }, tokenConfig))
+      expect(res.error).toContain('failed with 422')
+    }
+    await tokenHelpdesk.close()
+    const text = seen.join('\n')
+    expect(text).toContain('[redacted]')
+    for (const form of forms) {
+      expect(text.includes(form), `${form} appeared in:\n${text}`).toBe(false)
+      const leaked = fragments(form).find((f) => text.includes(f))
+      expect(leaked, `${FRAGMENT} characters of ${form} ("${leaked}") appeared in:\n${text}`).toBeUndefined()
+    }
+  })
 
   describe('register', () => {
     it.each<[string, Fault | undefined]>([

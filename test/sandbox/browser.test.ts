@@ -53,6 +53,13 @@ const agentReply = async (agent: Page, text: string) => {
   await expect.poll(() => byTestId(agent, 'reply-input').inputValue()).toBe('')
 }
 
+/** The image arrives after the page has laid out its message, as over a real network. */
+const slowImages = (page: Page) =>
+  page.route('**/assets/parcel.svg', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    await route.continue()
+  })
+
 const shoot = async (page: Page, name: string) => {
   await page.screenshot({ path: `${SHOTS}/${name}.png` })
   if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: `docs/${name}.png` })
@@ -84,18 +91,30 @@ it('runs a whole session by clicking the chat and the agent console; both follow
   await expect.poll(() => byTestId(chat, 'chat-status').innerText()).toBe('With Grace Hopper')
   await expect.poll(() => byTestId(chat, 'chat-lines').innerText()).toContain('A human agent has joined: Grace Hopper')
 
+  await slowImages(chat)
+  await slowImages(agent)
   await agentReply(agent, 'Hi! I am Grace. Here is where your parcel is:')
   await byTestId(agent, 'image-url-input').fill(parcelUrl())
   await byTestId(agent, 'send-button').click()
   await expect.poll(() => chat.locator('.agent img').count()).toBe(1)
   await expect.poll(() => chat.locator('.agent').last().innerText()).toContain('parcel.svg') // no title: its file name
+  // the image is the last message: once it has loaded and grown the list, the chat still shows the list's end
+  const chatLines = byTestId(chat, 'chat-lines')
+  await expect.poll(() => imagesLoaded(chatLines)).toBe(true)
+  expect((await scrollState(chatLines)).overflows).toBe(true)
+  await expect.poll(async () => (await scrollState(chatLines)).below).toBeLessThan(2)
+  // and so does the console, where the image is the last message too
+  const consoleList = byTestId(agent, 'message-list')
+  await expect.poll(() => consoleList.locator('img').count()).toBe(1)
+  await expect.poll(() => imagesLoaded(consoleList)).toBe(true)
+  expect((await scrollState(consoleList)).overflows).toBe(true)
+  await expect.poll(async () => (await scrollState(consoleList)).below).toBeLessThan(2)
   for (const text of ['It left the depot this morning.', 'It should arrive before 6 pm.', 'Anything else?']) {
     await agentReply(agent, text)
   }
   await expect.poll(() => byTestId(chat, 'chat-lines').innerText()).toContain('Anything else?')
 
   // the chat followed the conversation past the image
-  const chatLines = byTestId(chat, 'chat-lines')
   await expect.poll(() => imagesLoaded(chatLines)).toBe(true)
   await expect.poll(() => scrollState(chatLines)).toEqual({ below: expect.any(Number), overflows: true })
   await expect.poll(async () => (await scrollState(chatLines)).below).toBeLessThan(2)
@@ -106,7 +125,6 @@ it('runs a whole session by clicking the chat and the agent console; both follow
     await byTestId(chat, 'chat-send').click()
     await expect.poll(() => byTestId(chat, 'chat-input').inputValue()).toBe('')
   }
-  const consoleList = byTestId(agent, 'message-list')
   await expect.poll(() => consoleList.innerText()).toContain('I will be home after 5.')
   await expect.poll(() => imagesLoaded(consoleList)).toBe(true)
   expect((await scrollState(consoleList)).overflows).toBe(true)
@@ -114,13 +132,15 @@ it('runs a whole session by clicking the chat and the agent console; both follow
 
   // a console opened on this ticket starts at its last message, once the image has loaded
   const ticketId = await byTestId(agent, 'ticket-row').first().getAttribute('data-ticket-id')
-  const reopened = await browser.newPage({ viewport: { width: 1280, height: 640 } })
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 640 } }) // nothing cached
+  const reopened = await fresh.newPage()
+  await slowImages(reopened)
   await reopened.goto(`${sandbox.agentConsoleUrl}#${ticketId}`)
   await expect.poll(() => byTestId(reopened, 'message-list').innerText()).toContain('I will be home after 5.')
   await expect.poll(() => imagesLoaded(byTestId(reopened, 'message-list'))).toBe(true)
   expect((await scrollState(byTestId(reopened, 'message-list'))).overflows).toBe(true)
   await expect.poll(async () => (await scrollState(byTestId(reopened, 'message-list'))).below).toBeLessThan(2)
-  await reopened.close()
+  await fresh.close()
 
   await shoot(agent, 'agent-console')
   await shoot(chat, 'chat')
@@ -193,6 +213,22 @@ it('shows text from the end user and the agent as text, never as HTML, and image
   expect(await agent.evaluate('typeof window.__injected')).toBe('undefined')
   await chat.close()
   await agent.close()
+}, 30_000)
+
+it('loads both pages with no missing resource (favicons included)', async () => {
+  const missing: string[] = []
+  for (const url of [`${sandbox.chatUrl}?session=browser_session_4`, sandbox.agentConsoleUrl!]) {
+    const page = await browser.newPage()
+    page.on('response', (response) => {
+      if (response.status() >= 400) missing.push(`${response.status()} ${response.url()}`)
+    })
+    await page.goto(url, { waitUntil: 'networkidle' })
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href')
+    expect(icon).toBeTruthy()
+    expect((await page.request.get(new URL(icon!, url).href)).status()).toBe(200)
+    await page.close()
+  }
+  expect(missing).toEqual([])
 }, 30_000)
 
 it('fits the agent console in a narrow window', async () => {

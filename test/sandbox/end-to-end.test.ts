@@ -1,5 +1,9 @@
+import { Client } from '@botpress/client'
+import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PortInUseError } from '../../sandbox/listen'
 import type { ChatSessionView } from '../../sandbox/plugin/hitl-plugin'
+import { MAX_CHAT_BODY } from '../../sandbox/web-server'
 import { startSandbox, type Sandbox } from '../../sandbox/start-sandbox'
 
 /* A whole handoff over real HTTP on loopback: the chat API, the integration's SDK server, the reference helpdesk. */
@@ -165,5 +169,102 @@ describe('sandbox end to end', () => {
     })
     expect(late.status).toBeGreaterThanOrEqual(400)
     expect((await transcript(s)).lines.filter((l) => l.text === 'one more thing')).toHaveLength(0)
+  })
+
+  it('tells the end user what /human and /end do in each state, and forwards neither to the agent', async () => {
+    const s = 'session_commands_789'
+    const ended = await say(s, { text: '/end' })
+    expect(ended.status).toBe('bot')
+    expect(ended.lines.at(-1)?.text).toMatch(/^You are talking with the bot: there is no agent conversation to end/)
+
+    await say(s, { text: '/human' })
+    const again = await say(s, { text: '/human' })
+    expect(again.status).toBe('waiting')
+    expect(again.lines.at(-1)?.text).toMatch(/^You are already waiting for an agent/)
+
+    const ticket = await ticketOf(`Sandbox chat ${s.slice(0, 6)}`)
+    await agentApi(`/tickets/${ticket.id}/assign`, { agent })
+    await eventually(() => transcript(s), (t) => t.status === 'agent', 'the assignment in the chat')
+    const withAgent = await say(s, { text: '/human' })
+    expect(withAgent.lines.at(-1)?.text).toMatch(/^You are already talking with Grace Hopper/)
+    await say(s, { text: 'a real message' })
+    const seen = await eventually(
+      () => ticketOf(`Sandbox chat ${s.slice(0, 6)}`),
+      (t) => t.messages.some((m) => m.text === 'a real message'),
+      'the real message in the helpdesk'
+    )
+    expect(seen.messages.filter((m) => m.text.includes('/human'))).toEqual([])
+
+    const left = await say(s, { text: '/end' })
+    expect(left.lines.at(-1)?.text).toBe('You ended the conversation with the agent. You are back with the bot.')
+  })
+
+  it('shows the close reason to the end user when hitlStopped carries one', async () => {
+    const s = 'session_reason_987'
+    await say(s, { text: '/human' })
+    const conversationId = sandbox.plugin.downstreamConversationId(s)!
+    const client = new Client({ apiUrl: sandbox.botpressApi.url, botId: 'bot_sandbox', token: 'test' })
+    await client.createEvent({ type: 'hitlStopped', conversationId, payload: { conversationId, reason: 'parcel found' } })
+    const closed = await eventually(() => transcript(s), (t) => t.status === 'bot', 'the close in the chat')
+    expect(closed.lines.at(-1)?.text).toBe('The agent closed the conversation (parcel found). You are back with the bot.')
+  })
+
+  it('says the end user left the queue when no agent had joined', async () => {
+    const s = 'session_queue_321'
+    await say(s, { text: '/human' })
+    const left = await say(s, { text: '/end' })
+    expect(left.status).toBe('bot')
+    expect(left.lines.at(-1)?.text).toBe('You left the queue before an agent joined. You are back with the bot.')
+  })
+
+  it('refuses a message over the contract\'s 1 MiB before sending it, whatever its size', async () => {
+    const s = 'session_sizes_654'
+    await say(s, { text: '/human' })
+    const failures: string[] = []
+    for (const size of [700_000, 1_200_000]) {
+      const after = await say(s, { text: 'x'.repeat(size) })
+      failures.push(after.lines.at(-1)!.text.replace(/tkt_\w+/, 'tkt_…'))
+    }
+    for (const failure of failures) {
+      expect(failure).toMatch(
+        /^Your message could not be delivered: .*was not sent: its body is \d+ KiB, over the 1024 KiB the hitl contract allows a request/
+      )
+    }
+  })
+
+  it('answers the chat API 400 for a body that is not JSON or not a message, 413 for one over its limit', async () => {
+    const post = (body: string | Buffer) =>
+      fetch(`${chatBase()}/chat/api/sessions/session_bad_body/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    const notJson = await post('{"text": "unterminated')
+    expect(notJson.status).toBe(400)
+    expect(await notJson.json()).toEqual({ error: 'The body is not JSON' })
+    expect((await post('{"nothing": 1}')).status).toBe(400)
+    const tooLarge = await post(Buffer.alloc(MAX_CHAT_BODY + 1, 'x'))
+    expect(tooLarge.status).toBe(413)
+    expect((await transcript('session_bad_body')).lines.filter((l) => l.from === 'user')).toEqual([])
+  })
+
+  it('serves the integration on 127.0.0.1 only', async () => {
+    const port = new URL(sandbox.integrationUrl).port
+    expect(new URL(sandbox.integrationUrl).hostname).toBe('127.0.0.1')
+    expect((await fetch(`${sandbox.integrationUrl}/health`)).status).toBe(200)
+    // [::1] is reachable on this machine (a server on all interfaces answers there), but not the integration
+    const everywhere = createServer((_req, res) => res.end('ok'))
+    await new Promise<void>((resolve) => everywhere.listen(0, '::', resolve))
+    const open = (everywhere.address() as { port: number }).port
+    try {
+      expect((await fetch(`http://[::1]:${open}/`)).status).toBe(200)
+    } finally {
+      everywhere.close()
+    }
+    await expect(fetch(`http://[::1]:${port}/health`)).rejects.toThrow()
+  })
+
+  // last: a second sandbox points BP_API_URL (process-wide) at its own Botpress API before it fails
+  it('names the port and what wanted it when a port is taken', async () => {
+    const taken = new URL(sandbox.chatUrl).port
+    const clash = startSandbox({ port: Number(taken), integrationPort: 0, helpdeskPort: 0, botpressApiPort: 0, hop: () => {} })
+    await expect(clash).rejects.toBeInstanceOf(PortInUseError)
+    await expect(clash).rejects.toThrow(`Port ${taken} (the chat page and webhook URL) is already in use on 127.0.0.1`)
   })
 })

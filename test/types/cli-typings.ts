@@ -4,7 +4,7 @@
 export type TIntegration = {
   name: "hitl"
   version: "0.1.0"
-  user: { "tags": { "id": { "title": "Helpdesk user ID", "description": "The helpdesk's id of the end user (answer of POST /users)" }, "email": { "title": "Email", "description": "Email address of the end user, as given to createUser" }, "agentId": { "title": "Helpdesk agent ID", "description": "The helpdesk's id of the human agent this user stands for" } }, "creation": { "enabled": false, "requiredTags": [] } }
+  user: { "tags": { "id": { "title": "Helpdesk user ID", "description": "The helpdesk's id of the end user (answer of POST /users)" }, "email": { "title": "Email", "description": "Email address of the end user, as given to createUser" }, "agentId": { "title": "Helpdesk agent ID", "description": "The helpdesk's id of the human agent this user stands for" }, "createKey": { "title": "createUser key", "description": "Key of the createUser input that made this user: of the email (kept), or of the whole input until the helpdesk contact is linked; a retry finds the user by it" }, "profileAt": { "title": "Profile as of", "description": "occurredAt of the event that last set the agent name and picture; an older event does not change them" } }, "creation": { "enabled": false, "requiredTags": [] } }
   configuration: { 
 /** Base URL of the helpdesk API that implements the hitl contract, e.g. https://helpdesk.example.com/botpress. The integration calls GET /health, POST /users, POST /conversations, ... relative to it */
 helpdeskUrl: string
@@ -157,7 +157,7 @@ userId?: string
 /** Additional data for custom integrations, encoded in a string */
 additionalData?: string
  }
-}; message: { "tags": { "id": { "title": "Helpdesk message ID", "description": "The helpdesk's id of an agent message; a redelivery finds it by this id" }, "delivery": { "title": "Delivery", "description": "Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate" } } }; conversation: { "tags": { "id": { "title": "Helpdesk conversation ID", "description": "The helpdesk's id of the conversation (ticket), answer of POST /conversations" }, "agentId": { "title": "Assigned agent ID", "description": "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again" }, "closed": { "title": "Closed", "description": "\"true\" once the conversation was closed by either side" }, "pendingFor": { "title": "Pending for", "description": "End user whose startHitl did not complete; a retry reuses this conversation" } }, "creation": { "enabled": false, "requiredTags": [] } } }
+}; message: { "tags": { "id": { "title": "Helpdesk message ID", "description": "The helpdesk's id of an agent message" }, "webhookId": { "title": "Webhook delivery", "description": "Digest of the webhook-id that delivered the message; a redelivery finds the message by it" }, "delivery": { "title": "Delivery", "description": "Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate" } } }; conversation: { "tags": { "id": { "title": "Helpdesk conversation ID", "description": "The helpdesk's id of the conversation (ticket), answer of POST /conversations" }, "agentId": { "title": "Assigned agent ID", "description": "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again" }, "agentUserId": { "title": "Assigned agent user", "description": "Botpress user id of the agent currently assigned" }, "assignedAt": { "title": "Assigned as of", "description": "occurredAt of the assignment in force; an older agent.assigned changes nothing" }, "assignments": { "title": "Recent assignments", "description": "Digests of the webhook-ids of the last 16 agent.assigned deliveries, the one in force last" }, "closed": { "title": "Closed", "description": "\"true\" once the conversation was closed by either side" }, "closedBy": { "title": "Closed by", "description": "\"helpdesk\" when conversation.closed closed it (hitlStopped is then announced), empty otherwise" }, "pendingFor": { "title": "Pending for", "description": "End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation" } }, "creation": { "enabled": false, "requiredTags": [] } } }
 }
   events: {
   "hitlAssigned": { 
@@ -173,16 +173,15 @@ conversationId: string
  }
 }
   states: {
-  "announcementLock": { type: "conversation"; payload: { 
-/** What the holder is announcing: "closed", or "agent:<helpdesk agent id>" for an assignment */
-key: string
+  "turn": { type: "conversation"; payload: { 
+/** Random mark of the webhook request that holds the turn */
+token: string
 ; 
-/** Random mark of the webhook request that holds the lock */
-nonce: string
- } }
-  "assignmentEvents": { type: "conversation"; payload: { 
-/** Ids of the last 100 agent.assigned events processed, so that a late redelivery is not announced again */
-ids: string[]
+/** Digest of the webhook-id of the delivery being processed, so that its redelivery is told to wait */
+delivery: string
+; 
+/** What the holder is announcing */
+kind: 'assignment' | 'close'
  } }
 }
   entities: {

@@ -1,6 +1,7 @@
 import { createdResourceSchema } from '../../../src/contract/helpdesk-api'
-import { createConversationRequest, historyTypes, type Ids } from '../../fixtures'
-import { clientFailure, rawCall } from '../explain'
+import { MAX_REQUEST_BYTES } from '../../../src/contract/helpdesk-api'
+import { createConversationRequest, historyTypes, largeConversationRequest, type Ids } from '../../fixtures'
+import { clientFailure, describeAnswer, rawCall } from '../explain'
 import { RuleFailure, type Rule, type RuleContext } from '../types'
 import { sameResource } from './same-answer'
 
@@ -51,5 +52,31 @@ export const createConversationRetry: Rule = {
       body: testTicket(ctx),
     })
     sameResource(answer, first.id, createdResourceSchema, expected, 'conversation')
+  },
+}
+
+/** The contract lets a request be up to 1 MiB; a helpdesk must accept one that large (a long history and summary). */
+export const createLargeConversation: Rule = {
+  name: 'create-conversation-large',
+  needs: ['create-user'],
+  run: async (ctx) => {
+    const ids = { ...idsOf(ctx), botpressConversationId: `${ctx.ids.botpressConversationId}_large` }
+    const request = {
+      ...largeConversationRequest(ids),
+      title: `hitl conformance check ${ctx.ids.runId}, large request (test ticket, safe to delete)`,
+    }
+    const size = Buffer.byteLength(JSON.stringify(request))
+    if (size > MAX_REQUEST_BYTES) throw new RuleFailure(`a request of at most ${MAX_REQUEST_BYTES} bytes`, `${size}`, 'fix the checker')
+    const expected = `2xx with an id for a POST /conversations of ${Math.round(size / 1024)} KiB (the contract allows up to 1 MiB)`
+    const answer = await rawCall(ctx, expected, {
+      method: 'POST',
+      path: '/conversations',
+      webhookId: `conversation-${ids.botpressConversationId}`,
+      body: request,
+    })
+    if (answer.status === 413) {
+      throw new RuleFailure(expected, describeAnswer(answer), 'accept request bodies up to 1 MiB (raise the body size limit of your server or proxy)')
+    }
+    sameResource(answer, undefined, createdResourceSchema, expected, 'conversation')
   },
 }

@@ -4,13 +4,16 @@ import type { Config } from '../../config'
 import {
   createdResourceSchema,
   createMessageResponseSchema,
+  MAX_REQUEST_BYTES,
   type CloseConversationRequest,
   type CreateConversationRequest,
   type CreateMessageRequest,
   type CreateUserRequest,
 } from '../../contract/helpdesk-api'
+import { pathSegment, UnsafeIdError } from '../../contract/helpdesk-id'
 import { formatIssues } from '../../validation-issues'
-import { invalidAnswerError, toHelpdeskError, type CallName } from '../../helpdesk/errors'
+import { helpdeskErrors, type CallName } from '../../helpdesk/errors'
+import { clock } from '../../helpdesk/clock'
 import { httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 
 export type HelpdeskClient = ReturnType<typeof createHelpdeskClient>
@@ -27,6 +30,8 @@ export type HelpdeskClientOptions = {
   onRetry?: RetryListener
 }
 
+const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KiB`
+
 /** The helpdesk's REST API as the contract defines it; every `webhookId` is derived from Botpress ids so a retry keeps it. */
 export const createHelpdeskClient = (config: Config, options: HelpdeskClientOptions = {}) => {
   const http: AxiosInstance = httpFor({
@@ -36,7 +41,7 @@ export const createHelpdeskClient = (config: Config, options: HelpdeskClientOpti
     timeoutMs: config.requestTimeoutMs,
     retry: options.retry,
   })
-  const secrets = [config.apiToken, config.webhookSecret]
+  const errors = helpdeskErrors([config.apiToken, config.webhookSecret])
 
   const send = async <S extends z.ZodTypeAny>(
     method: 'GET' | 'POST',
@@ -46,32 +51,51 @@ export const createHelpdeskClient = (config: Config, options: HelpdeskClientOpti
     answer: S | undefined
   ): Promise<z.infer<S>> => {
     const call: CallName = `${method} ${path}`
-    let data: unknown
+    const data = body === undefined ? undefined : JSON.stringify(body)
+    const size = data === undefined ? 0 : Buffer.byteLength(data)
+    if (size > MAX_REQUEST_BYTES) {
+      // the contract bounds request bodies; a helpdesk would refuse it on every attempt, so it is not sent at all
+      throw errors.notSent(
+        call,
+        `its body is ${kib(size)}, over the ${kib(MAX_REQUEST_BYTES)} the hitl contract allows a request`,
+        'ERR_HITL_BODY_TOO_LARGE'
+      )
+    }
+    let received: unknown
     let status: number
     try {
       const response = await http.request({
         method,
         url: path,
-        data: body === undefined ? undefined : JSON.stringify(body),
-        helpdeskCall: { name: call, startedAt: Date.now(), webhookId, onRetry: options.onRetry },
+        data,
+        helpdeskCall: { name: call, startedAt: clock().now(), webhookId, onRetry: options.onRetry },
       })
-      data = response.data
+      received = response.data
       status = response.status
     } catch (error) {
-      throw toHelpdeskError(call, error, secrets)
+      throw errors.fromAxios(call, error)
     }
     if (!answer) return undefined
-    const parsed = answer.safeParse(normalizeAnswer(data))
+    const parsed = answer.safeParse(normalizeAnswer(received))
     if (!parsed.success) {
       const problems = formatIssues(parsed.error.issues)
         .map((i) => `${i.path}: ${i.message}`)
         .join('; ')
-      throw invalidAnswerError(call, `${status} ${problems}`)
+      throw errors.invalidAnswer(call, status, problems)
     }
     return parsed.data
   }
 
-  const enc = encodeURIComponent
+  /** `template` with `{id}` replaced by the id, URL-encoded; an id that is not a safe helpdesk id is never sent. */
+  const pathWith = (method: 'POST', template: `/${string}{id}${string}`, id: string): string => {
+    try {
+      return template.replace('{id}', pathSegment(id))
+    } catch (error) {
+      if (!(error instanceof UnsafeIdError)) throw error
+      throw errors.notSent(`${method} ${template}`, `${error.message}`, 'ERR_HITL_UNSAFE_ID')
+    }
+  }
+
   return {
     health: (webhookId: string) => send('GET', '/health', webhookId, undefined, undefined),
     createUser: (body: CreateUserRequest) =>
@@ -81,12 +105,18 @@ export const createHelpdeskClient = (config: Config, options: HelpdeskClientOpti
     createMessage: (conversationId: string, body: CreateMessageRequest) =>
       send(
         'POST',
-        `/conversations/${enc(conversationId)}/messages`,
+        pathWith('POST', '/conversations/{id}/messages', conversationId),
         `message-${body.botpressMessageId}`,
         body,
         createMessageResponseSchema
       ),
     closeConversation: (conversationId: string, body: CloseConversationRequest) =>
-      send('POST', `/conversations/${enc(conversationId)}/close`, `close-${body.botpressConversationId}`, body, undefined),
+      send(
+        'POST',
+        pathWith('POST', '/conversations/{id}/close', conversationId),
+        `close-${body.botpressConversationId}`,
+        body,
+        undefined
+      ),
   }
 }

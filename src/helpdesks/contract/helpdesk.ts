@@ -1,23 +1,34 @@
 import { RuntimeError } from '@botpress/sdk'
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../../config'
+import { classify } from '../../failures/classify'
 import { HelpdeskError } from '../../helpdesk/errors'
+import { ADDRESS_REFUSED } from '../../helpdesk/guarded-lookup'
 import type { Helpdesk } from '../helpdesk'
 import { createHelpdeskClient, type HelpdeskClientOptions } from './client'
 
-const ALREADY_CLOSED = new Set([404, 409])
+/** A close answered 404 or 409: the ticket is gone or closed already, which is what closing wants. */
+const alreadyClosed = (error: unknown): boolean => {
+  const failure = classify(error)
+  return failure.source === 'helpdesk' && failure.kind === 'refused' && (failure.status === 404 || failure.status === 409)
+}
 
+/** What to fix after a failed `GET /health`, by the kind of failure (src/failures/classify.ts). */
 const advice = (error: HelpdeskError, url: string): string => {
-  const { status, code } = error.failure
-  if (status === 401 || status === 403) {
+  const { kind, status, code } = classify(error)
+  if (code === ADDRESS_REFUSED) {
+    return 'The helpdesk host name resolves to an address the integration does not connect to: give a host name that resolves to a public address.'
+  }
+  if (kind === 'refused' && (status === 401 || status === 403)) {
     return 'The helpdesk refused the credentials: check that the API token and the webhook signing secret are the ones the helpdesk expects.'
   }
-  if (status === 404) {
+  if (kind === 'refused' && status === 404) {
     return `${url}/health does not exist: check the helpdesk API base URL (the prefix under which /health, /users and /conversations are served).`
   }
-  if (status === undefined && code) {
+  if (kind === 'unreachable' || (kind === 'retryable' && status === undefined)) {
     return `Could not reach ${url}: check the helpdesk API base URL and that the helpdesk is reachable from Botpress.`
   }
+  if (kind === 'invalid_answer') return 'GET /health must answer a small body (under 1 MiB), or none.'
   return 'Check that the helpdesk is up and implements GET /health.'
 }
 
@@ -40,7 +51,7 @@ export const contractHelpdesk = (config: Config, options: HelpdeskClientOptions 
       try {
         await client.closeConversation(ticketId, request)
       } catch (error) {
-        if (!(error instanceof HelpdeskError && ALREADY_CLOSED.has(error.failure.status ?? 0))) throw error
+        if (!alreadyClosed(error)) throw error
       }
     },
   }

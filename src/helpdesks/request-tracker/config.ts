@@ -1,11 +1,11 @@
 import type { z } from '@botpress/sdk'
 import { requestTrackerConfigurationSchema } from '../../../definitions/configurations/request-tracker'
-import { checkUrl, checkWebhookSecret, validateConfiguration } from '../../config'
+import { checkHelpdeskUrl, checkWebhookSecret, validateConfiguration } from '../../config'
 
 export type RequestTrackerConfig = z.infer<typeof requestTrackerConfigurationSchema>
 
 const runtimeSchema = requestTrackerConfigurationSchema.superRefine((config, ctx) => {
-  checkUrl(config.requestTrackerUrl, 'requestTrackerUrl', ctx)
+  checkHelpdeskUrl(config.requestTrackerUrl, 'requestTrackerUrl', ctx)
   checkWebhookSecret(config.webhookSecret, 'webhookSecret', ctx)
 })
 

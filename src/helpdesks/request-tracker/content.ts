@@ -31,6 +31,9 @@ export const ticketContent = (request: CreateConversationRequest): string => {
     history.length
       ? `Conversation so far (oldest first; Botpress gives no times, the last one is just before this ticket)\n${history.join('\n')}`
       : 'Conversation so far: none',
+    request.omittedMessages
+      ? `(${request.omittedMessages} earlier message${request.omittedMessages === 1 ? '' : 's'} not included: over the history limit or size, or of a type not relayed)`
+      : undefined,
     `Botpress conversation: ${request.botpressConversationId}\nBotpress user: ${request.botpressUserId}`,
   ]
     .filter((part): part is string => part !== undefined)

@@ -1,5 +1,8 @@
 import { RuntimeError } from '@botpress/sdk'
+import { classify } from '../../failures/classify'
+import { clock } from '../../helpdesk/clock'
 import { HelpdeskError } from '../../helpdesk/errors'
+import { ADDRESS_REFUSED } from '../../helpdesk/guarded-lookup'
 import { defaultRetryPolicy, type RetryPolicy } from '../../helpdesk/http'
 import type { Helpdesk } from '../helpdesk'
 import type { RequestTrackerConfig } from './config'
@@ -17,14 +20,11 @@ const PRIORITIES = { low: 0, normal: 50, high: 100, urgent: 100 } as const
 
 const CLOSED_STATUSES = new Set(['resolved', 'rejected', 'deleted'])
 
-/** Whether a failed call may have happened anyway or may work later: no answer, a timeout, 408, 429 or 5xx. */
-const outcomeUnknown = (error: unknown) => {
-  if (!(error instanceof HelpdeskError)) return false
-  const status = error.failure.status
-  return status === undefined || status === 408 || status === 429 || status >= 500
+/** Whether a failed call may have happened anyway or may work on a new attempt: a timeout, 408, 429, 5xx, no connection. */
+const worthAnotherAttempt = (error: unknown) => {
+  const { source, kind } = classify(error)
+  return source === 'helpdesk' && (kind === 'retryable' || kind === 'unreachable')
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * RT has no idempotency key, so a creation is never repeated blindly: before each new attempt (after a timeout, a 5xx,
@@ -35,7 +35,7 @@ const findOrCreate = async <T>(
   create: () => Promise<T>,
   policy: RetryPolicy
 ): Promise<T> => {
-  const startedAt = Date.now()
+  const startedAt = clock().now()
   const found = await find()
   if (found !== undefined) return found
   for (let attempt = 1; ; attempt++) {
@@ -46,22 +46,25 @@ const findOrCreate = async <T>(
       if (made !== undefined) return made
       const wait = policy.baseDelayMs * 2 ** attempt
       // within the same budget as the HTTP client's own retries, which leaves room in Botpress's action time limit
-      const late = Date.now() - startedAt + wait >= policy.budgetMs
-      if (!outcomeUnknown(error) || attempt > policy.retries || late) throw error
-      await sleep(wait)
+      const late = clock().now() - startedAt + wait >= policy.budgetMs
+      if (!worthAnotherAttempt(error) || attempt > policy.retries || late) throw error
+      await clock().sleep(wait)
     }
   }
 }
 
 const connectionAdvice = (error: HelpdeskError, config: RequestTrackerConfig): string => {
-  const { status } = error.failure
-  if (status === 401 || status === 403) {
+  const { kind, status, code } = classify(error)
+  if (code === ADDRESS_REFUSED) {
+    return "Request Tracker's host name resolves to an address the integration does not connect to: give a host name that resolves to a public address."
+  }
+  if (kind === 'refused' && (status === 401 || status === 403)) {
     return "Request Tracker refused the auth token: create one for the integration's RT user (Logged in as → Settings → Auth Tokens) and paste it whole (it looks like 12-34-0123abcd…)."
   }
-  if (status === 404) {
+  if (kind === 'refused' && status === 404) {
     return `${config.requestTrackerUrl} has no REST2 API at /REST/2.0/: give Request Tracker's base URL (the address of its web UI).`
   }
-  if (status === undefined) {
+  if (kind === 'unreachable' || (kind === 'retryable' && status === undefined)) {
     return `Could not reach ${config.requestTrackerUrl}: check the Request Tracker URL and that RT is reachable from Botpress.`
   }
   return 'Check that Request Tracker is up.'
@@ -153,7 +156,7 @@ export const requestTrackerHelpdesk = (config: RequestTrackerConfig, options: Re
         await rt.setStatus(ticketId, 'resolved')
       } catch (error) {
         // rejected or deleted by an agent first: closed already, which is what was asked
-        if (!(error instanceof HelpdeskError) || outcomeUnknown(error)) throw error
+        if (!(error instanceof HelpdeskError) || worthAnotherAttempt(error)) throw error
         const ticket = await rt.ticket(ticketId)
         if (!CLOSED_STATUSES.has(ticket.Status)) throw error
       }

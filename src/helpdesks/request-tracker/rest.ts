@@ -1,6 +1,7 @@
 import { z } from '@botpress/sdk'
 import type { AxiosInstance } from 'axios'
-import { invalidAnswerError, toHelpdeskError, type CallName } from '../../helpdesk/errors'
+import { clock } from '../../helpdesk/clock'
+import { helpdeskErrors, type CallName } from '../../helpdesk/errors'
 import { defaultRetryPolicy, httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 import { formatIssues } from '../../validation-issues'
 import type { RequestTrackerConfig } from './config'
@@ -37,7 +38,7 @@ export const createRestClient = (config: RequestTrackerConfig, options: RestOpti
   // Reads and updates that set a value are safe to repeat; creations are not (see `findOrCreate`).
   const repeatable = httpFor({ baseUrl, headers, timeoutMs: config.requestTimeoutMs, retry: policy })
   const once = httpFor({ baseUrl, headers, timeoutMs: config.requestTimeoutMs, retry: { ...policy, retries: 0 } })
-  const secrets = [config.authToken, config.webhookSecret]
+  const errors = helpdeskErrors([config.authToken, config.webhookSecret])
 
   const send = async <S extends z.ZodTypeAny>(
     http: AxiosInstance,
@@ -48,23 +49,25 @@ export const createRestClient = (config: RequestTrackerConfig, options: RestOpti
   ): Promise<z.infer<S>> => {
     const call: CallName = `${method} /REST/2.0${path.split('?')[0]}`
     let data: unknown
+    let status: number
     try {
       const response = await http.request({
         method,
         url: path,
         data: body === undefined ? undefined : JSON.stringify(body),
-        helpdeskCall: { name: call, startedAt: Date.now(), webhookId: call, onRetry: options.onRetry },
+        helpdeskCall: { name: call, startedAt: clock().now(), webhookId: call, onRetry: options.onRetry },
       })
       data = response.data
+      status = response.status
     } catch (error) {
-      throw toHelpdeskError(call, error, secrets)
+      throw errors.fromAxios(call, error)
     }
     const parsed = answer.safeParse(data ?? {})
     if (!parsed.success) {
       const problems = formatIssues(parsed.error.issues)
         .map((issue) => `${issue.path}: ${issue.message}`)
         .join('; ')
-      throw invalidAnswerError(call, problems)
+      throw errors.invalidAnswer(call, status, problems)
     }
     return parsed.data
   }

@@ -1,48 +1,90 @@
-import type { Answer } from '../answers'
 import type * as bp from '../../bp'
 import type { AgentAssignedEvent } from '../../contract/webhook-events'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
-import { announced } from '../announcements'
-import { findConversation, isClosed } from '../find-conversation'
-import { withAnnouncementLock } from '../lock'
-import { closedConversation, duplicate, processed, unknownConversation } from '../answers'
+import { lastAssignedUser } from '../announcements'
+import { closedConversation, duplicate, inProgress, processed, unknownConversation, type Answer } from '../answers'
+import type { Delivery } from '../delivery'
+import { findConversation, isClosed, type HitlConversation } from '../find-conversation'
+import { canonicalInstant, occurredBefore } from '../occurred-at'
+import { withTurn } from '../turn'
 
-const KEEP_EVENT_IDS = 100
+const KEEP_ASSIGNMENTS = 16
 
-/** `hitlAssigned` with the agent's Botpress user, unless that agent is the one already assigned or the event was seen. */
-export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEvent): Promise<Answer> => {
-  const conversation = await findConversation(client, event.conversationId)
-  if (!conversation) return unknownConversation(event.conversationId)
-  if (isClosed(conversation)) return closedConversation(event.conversationId)
-  // No shortcut on the agentId tag: even a duplicate is recorded by its event id, so its redelivery stays a duplicate.
+/*
+ * The conversation's tags record the assignment in force: the agent (agentId, agentUserId), when it occurred
+ * (assignedAt) and the deliveries of the last assignments (assignments, the one in force last). They are written
+ * under the conversation's turn, before hitlAssigned, so that:
+ * - a redelivery of an assignment that was replaced since is a duplicate, whatever happened after it (no event log);
+ * - an assignment that occurred before the one in force changes nothing;
+ * - only a redelivery of the assignment in force, or the same agent again, may need to know whether hitlAssigned
+ *   was made (a failure between the record and the announcement): the event log says, and that read is safe because
+ *   it is made before the turn (a found announcement is final) or under it (no one else is announcing).
+ */
+export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEvent, delivery: Delivery): Promise<Answer> => {
+  const readAt = Date.now()
+  const found = await findConversation(client, event.conversationId)
+  if (!found) return unknownConversation(event.conversationId)
+  if (isClosed(found)) return closedConversation(event.conversationId)
+  const early = decide(found, event, delivery)
+  if (early === 'superseded') return duplicate()
+  if (early === 'in force' && (await lastAssignedUser(client, found.id)) === found.tags.agentUserId) return duplicate()
 
-  const { user: found } = await client.getOrCreateUser(agentUserLookup(event.agent))
-  const agentUser = await keepAgentCurrent(client, found, event.agent)
-  const eventId = event.id ?? ''
+  const { user: existing } = await client.getOrCreateUser(agentUserLookup(event.agent, event.occurredAt))
+  const agentUser = await keepAgentCurrent(client, existing, event.agent, event.occurredAt)
 
-  return withAnnouncementLock(client, conversation.id, `agent:${event.agent.id}`, async () => {
-    const { conversation: fresh } = await client.getConversation({ id: conversation.id })
-    if (isClosed(fresh)) return closedConversation(event.conversationId)
-    const seenRef = { type: 'conversation', id: conversation.id, name: 'assignmentEvents' } as const
-    const { state } = await client.getOrSetState({ ...seenRef, payload: { ids: [] } })
-    const seen = state.payload.ids
-    const remember = () => client.setState({ ...seenRef, payload: { ids: [...seen, eventId].slice(-KEEP_EVENT_IDS) } })
-    if (seen.includes(eventId)) return duplicate()
-    const last = (await announced(client, conversation.id, 'hitlAssigned')).at(-1)
-    const lastUserId = (last?.payload as { userId?: string } | undefined)?.userId
-    if (lastUserId === agentUser.id) {
-      // announced already (a request that failed after the announcement, or the same agent again): repair the records
-      await client.updateConversation({ id: conversation.id, tags: { agentId: event.agent.id } })
-      await remember()
-      return duplicate()
+  const result = await withTurn(client, found.id, { delivery: delivery.key, kind: 'assignment' }, async (turn) => {
+    const conversation = turn.isFresh(readAt) ? found : (await client.getConversation({ id: found.id })).conversation
+    if (isClosed(conversation)) return closedConversation(event.conversationId)
+    const decision = decide(conversation, event, delivery)
+    if (decision === 'superseded') return duplicate()
+    const sameAgent = conversation.tags.agentUserId === agentUser.id
+    const announced =
+      (decision === 'in force' || sameAgent) && (await lastAssignedUser(client, conversation.id)) === agentUser.id
+    if (decision !== 'in force') {
+      turn.assertHeld()
+      const { conversation: recorded } = await client.updateConversation({
+        id: conversation.id,
+        tags: {
+          agentId: event.agent.id,
+          agentUserId: agentUser.id,
+          assignedAt: event.occurredAt === undefined ? '' : canonicalInstant(event.occurredAt),
+          assignments: [...recentAssignments(conversation).filter((key) => key !== delivery.key), delivery.key]
+            .slice(-KEEP_ASSIGNMENTS)
+            .join(' '),
+        },
+      })
+      // The end user may have ended the session meanwhile (stopHitl does not take the turn).
+      if (isClosed(recorded)) return closedConversation(event.conversationId)
     }
+    if (announced) return duplicate()
+    turn.assertHeld()
     await client.createEvent({
       type: 'hitlAssigned',
       conversationId: conversation.id,
       payload: { conversationId: conversation.id, userId: agentUser.id },
     })
-    await client.updateConversation({ id: conversation.id, tags: { agentId: event.agent.id } })
-    await remember()
     return processed()
   })
+  if (!result.taken) return inProgress(event.conversationId, result.retryAfterSeconds)
+  return result.value
+}
+
+const recentAssignments = (conversation: Pick<HitlConversation, 'tags'>) =>
+  (conversation.tags.assignments ?? '').split(' ').filter(Boolean)
+
+/**
+ * 'superseded': this delivery was recorded and another assignment is in force since, or it occurred before the one
+ * in force; 'in force': this delivery is the assignment in force; 'new': to be recorded (and announced unless the
+ * same agent was announced already).
+ */
+const decide = (
+  conversation: Pick<HitlConversation, 'tags'>,
+  event: AgentAssignedEvent,
+  delivery: Delivery
+): 'superseded' | 'in force' | 'new' => {
+  const recent = recentAssignments(conversation)
+  if (recent.at(-1) === delivery.key) return 'in force'
+  if (recent.includes(delivery.key)) return 'superseded'
+  if (occurredBefore(event.occurredAt, conversation.tags.assignedAt)) return 'superseded'
+  return 'new'
 }

@@ -1,35 +1,51 @@
 import { randomUUID } from 'node:crypto'
-import type { Answer } from '../answers'
 import type * as bp from '../../bp'
 import type { MessageCreatedEvent } from '../../contract/webhook-events'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
+import { closedConversation, duplicate, processed, unknownConversation, type Answer } from '../answers'
+import type { Delivery } from '../delivery'
 import { findConversation, isClosed } from '../find-conversation'
-import { closedConversation, duplicate, processed, unknownConversation } from '../answers'
+
+type CreatedMessage = { id: string; tags: Record<string, string | undefined> }
 
 /*
- * The agent's message goes into the downstream conversation once: initializeIncomingMessage finds or creates the
- * agent's user and finds or creates the message by its helpdesk id in one call. A redelivery finds the message
- * marked by another request and is answered as a duplicate.
+ * The agent's message goes into the downstream conversation once per delivery: initializeIncomingMessage finds or
+ * creates the agent's user and finds or creates the message by the delivery's key (a digest of its webhook-id) in one
+ * atomic call. A redelivery finds the message marked by another request and is answered as a duplicate.
+ *
+ * The same call answers the conversation as it was when the message was written. If a close had already begun
+ * (`closed` is set before hitlStopped is announced), the message came too late: it is deleted and refused 409, so a
+ * message answered 200 is always written before hitlStopped.
  */
-export const onMessageCreated = async (client: bp.Client, event: MessageCreatedEvent): Promise<Answer> => {
+export const onMessageCreated = async (client: bp.Client, event: MessageCreatedEvent, delivery: Delivery): Promise<Answer> => {
   const conversation = await findConversation(client, event.conversationId)
   if (!conversation) return unknownConversation(event.conversationId)
   if (isClosed(conversation)) return closedConversation(event.conversationId)
 
-  const delivery = randomUUID()
-  const { user, message: created } = await client.initializeIncomingMessage({
-    user: agentUserLookup(event.agent),
+  const mark = randomUUID()
+  const result = await client.initializeIncomingMessage({
+    user: agentUserLookup(event.agent, event.occurredAt),
     conversationId: conversation.id,
     message: {
       type: event.message.type,
       payload: event.message.payload,
-      tags: { id: event.message.id, delivery },
-      discriminateByTags: ['id'],
+      tags: { id: event.message.id, webhookId: delivery.key, delivery: mark },
+      discriminateByTags: ['webhookId'],
     },
   })
-  await keepAgentCurrent(client, user, event.agent)
   // sdk 5.4.3 types this field as `{ message }`; the API answers the message itself.
-  const message = created as unknown as { tags: Record<string, string | undefined> } | undefined
-  if (!message) throw new Error('Botpress created no message for the agent message')
-  return message.tags.delivery === delivery ? processed() : duplicate()
+  const message = result.message as unknown as CreatedMessage | undefined
+  if (!message) throw new Error('Botpress answered initializeIncomingMessage without the message')
+  if (message.tags.delivery !== mark) {
+    // A redelivery completes a profile update that failed the first time, but only when ordered by occurredAt:
+    // without it, a late redelivery could not be told from a recent one and might bring back an old name.
+    if (event.occurredAt !== undefined) await keepAgentCurrent(client, result.user, event.agent, event.occurredAt)
+    return duplicate()
+  }
+  if (isClosed(result.conversation)) {
+    await client.deleteMessage({ id: message.id })
+    return closedConversation(event.conversationId)
+  }
+  await keepAgentCurrent(client, result.user, event.agent, event.occurredAt)
+  return processed()
 }

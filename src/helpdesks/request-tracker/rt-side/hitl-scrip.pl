@@ -92,7 +92,10 @@ if ($type eq 'Correspond') {
 
 my $webhook_id = 'rt-' . RT->Config->Get('rtname') . '-txn-' . $txn->id;
 $webhook_id =~ s/[^A-Za-z0-9._-]/-/g;
-my $body = JSON->new->utf8->canonical->encode({ id => $webhook_id, conversationId => '' . $ticket->id, %event });
+# occurredAt (RT keeps seconds) lets the integration ignore a late redelivery that a later change superseded.
+my $occurred_at = $txn->CreatedObj->W3CDTF(Time => 1, Seconds => 1, Timezone => 'UTC');
+my $body = JSON->new->utf8->canonical->encode(
+    { id => $webhook_id, conversationId => '' . $ticket->id, occurredAt => $occurred_at, %event });
 
 my $ua = LWP::UserAgent->new(timeout => 5, agent => 'rt-hitl-scrip');
 # 'sent', 'refused' (4xx: retrying cannot help) or 'failed' (network error, 5xx: worth retrying).

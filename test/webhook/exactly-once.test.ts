@@ -1,0 +1,252 @@
+import { Client } from '@botpress/client'
+import { describe, expect, it } from 'vitest'
+import { BOT_ID } from '../harness/integration'
+import {
+  agent,
+  announcements,
+  assigned,
+  closed,
+  drive,
+  elapse,
+  expectAnswer,
+  message,
+  openConversation,
+  otherAgent,
+  send,
+  snapshot,
+  until,
+  useFakeClock,
+  useWebhookWorld,
+} from '../harness/webhook-world'
+
+/*
+ * Exactly once, with no holes, through integration.handler against the loopback Botpress API: stalls (429 with
+ * Retry-After, 502 three times, a held call), lost answers, redeliveries and late events. Time is fake: the SDK's
+ * Retry-After waits, the turn's lease and state expiry all move with the test's clock.
+ */
+const world = useWebhookWorld()
+
+const createEventAnswers = () => world.api.callsTo('createEvent').map((call) => call.status)
+
+describe('1. a stalled call never doubles an announcement', () => {
+  for (const [name, fault] of [
+    ['429 with Retry-After: 6', { status: 429, headers: { 'retry-after': '6' } }],
+    ['502 three times in a row', { status: 502, times: 3 }],
+  ] as const) {
+    it(`conversation.closed: createEvent answered ${name} while the helpdesk redelivers: one hitlStopped`, async () => {
+      useFakeClock()
+      await openConversation(world.api)
+      world.api.failNext('createEvent', fault)
+      const first = send(closed(), 'wh_close_1')
+      await until(() => createEventAnswers().length > 0, 'the first createEvent')
+      await elapse(5_500) // past the old 5 s lock expiry, before the SDK's retry
+
+      const redelivery = await drive(send(closed(), 'wh_close_1'))
+      expectAnswer(redelivery, 503, { error: { code: 'in_progress' } })
+      expect(redelivery.headers['retry-after']).toBe('1')
+
+      expectAnswer(await drive(first), 200, { ok: true })
+      expect(announcements(world.api)).toEqual(['stopped'])
+      expectAnswer(await drive(send(closed(), 'wh_close_1')), 200, { ok: true, duplicate: true })
+      expect(announcements(world.api)).toEqual(['stopped'])
+    })
+
+    it(`agent.assigned: createEvent answered ${name} while the helpdesk redelivers: one hitlAssigned`, async () => {
+      useFakeClock()
+      await openConversation(world.api)
+      world.api.failNext('createEvent', fault)
+      const first = send(assigned(), 'wh_assign_1')
+      await until(() => createEventAnswers().length > 0, 'the first createEvent')
+      await elapse(5_500)
+
+      expectAnswer(await drive(send(assigned(), 'wh_assign_1')), 503, { error: { code: 'in_progress' } })
+      expectAnswer(await drive(first), 200, { ok: true })
+      expect(announcements(world.api)).toEqual(['assigned:agent_7'])
+      await elapse(1_000) // the turn given back lapses
+      expectAnswer(await drive(send(assigned(), 'wh_assign_1')), 200, { ok: true, duplicate: true })
+      expect(announcements(world.api)).toEqual(['assigned:agent_7'])
+    })
+  }
+
+  it('the turn cannot lapse under a live holder: a call held for 30 s keeps it, and only then is it announced', async () => {
+    useFakeClock()
+    const conversation = await openConversation(world.api)
+    const held = world.api.stallNext('createEvent')
+    const first = send(closed(), 'wh_close_1')
+    await held.reached
+    await elapse(30_000) // three leases long: the holder renews its turn meanwhile
+
+    for (const webhookId of ['wh_close_1', 'wh_close_2']) {
+      expectAnswer(await drive(send(closed(), webhookId)), 503, { error: { code: 'in_progress' } })
+    }
+    expect(snapshot(world.api).states).toContainEqual(
+      expect.objectContaining({ conversationId: conversation.id, name: 'turn', payload: expect.objectContaining({ kind: 'close' }) })
+    )
+    held.release()
+    expectAnswer(await drive(first), 200, { ok: true })
+    expect(announcements(world.api)).toEqual(['stopped'])
+  })
+
+  it('a holder that cannot renew its turn stops before announcing; the retry announces once', async () => {
+    useFakeClock()
+    await openConversation(world.api)
+    const held = world.api.stallNext('updateConversation') // the record write is slow ...
+    world.api.failNext('setState', { status: 500, times: 10 }) // ... and every renewal fails
+    const first = send(assigned(), 'wh_A')
+    await held.reached
+    await elapse(7_000)
+    held.release()
+    expectAnswer(await drive(first), 503, { error: { code: 'in_progress' } })
+    expect(announcements(world.api)).toEqual([])
+    world.api.clearFailures()
+    await elapse(10_000) // the lease it could not renew lapses
+    expectAnswer(await drive(send(assigned(), 'wh_A')), 200, { ok: true })
+    expect(announcements(world.api)).toEqual(['assigned:agent_7'])
+  })
+
+  it('a turn left by a holder that died lapses: the next delivery completes the close once', async () => {
+    useFakeClock()
+    const conversation = await openConversation(world.api)
+    // a holder that marked the conversation closed and died before announcing (its turn was never given back)
+    const client = new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl', integrationAlias: 'hitl' })
+    await client.getOrSetState({
+      type: 'conversation',
+      id: conversation.id,
+      name: 'turn',
+      payload: { token: 'dead-holder', delivery: 'x', kind: 'close' },
+      expiry: 10_000,
+    })
+    await client.updateConversation({ id: conversation.id, tags: { closed: 'true', closedBy: 'helpdesk' } })
+
+    expectAnswer(await drive(send(closed(), 'wh_close_1')), 503, { error: { code: 'in_progress' } })
+    expect(announcements(world.api)).toEqual([])
+    await elapse(10_000)
+    expectAnswer(await drive(send(closed(), 'wh_close_1')), 200, { ok: true })
+    expect(announcements(world.api)).toEqual(['stopped'])
+    expectAnswer(await drive(send(closed(), 'wh_close_2')), 200, { ok: true, duplicate: true })
+    expect(announcements(world.api)).toEqual(['stopped'])
+  })
+
+  it('concurrent deliveries of one close, some redelivered, announce once', async () => {
+    await openConversation(world.api)
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => send(closed(), i % 2 ? 'wh_close_1' : `wh_close_${i}`))
+    )
+    expect(answers.filter((a) => a.status === 200 && a.body.duplicate !== true)).toHaveLength(1)
+    expect(answers.every((a) => a.status === 200 || a.body.error !== undefined)).toBe(true)
+    expect(announcements(world.api)).toEqual(['stopped'])
+  })
+})
+
+describe('2. a retried assignment stays a duplicate after a reassignment', () => {
+  it('A fails after its hitlAssigned was created, B is assigned, A is retried: [A, B], B in force', async () => {
+    useFakeClock()
+    await openConversation(world.api)
+    // hitlAssigned of A is written, then the answer is lost (500): A is answered 503
+    world.api.failNext('createEvent', { status: 500, afterApply: true })
+    expectAnswer(await drive(send(assigned(agent), 'wh_A')), 503, { error: { code: 'botpress_unavailable' } })
+    expect(announcements(world.api)).toEqual(['assigned:agent_7'])
+
+    await elapse(1_000) // A gave its turn back; it lapses within a second
+    expectAnswer(await drive(send(assigned(otherAgent), 'wh_B')), 200, { ok: true })
+    await elapse(1_000)
+    expectAnswer(await drive(send(assigned(agent), 'wh_A')), 200, { ok: true, duplicate: true })
+
+    expect(announcements(world.api)).toEqual(['assigned:agent_7', 'assigned:agent_9'])
+    expect(snapshot(world.api).conversations[0]?.tags).toMatchObject({ agentId: 'agent_9' })
+  })
+
+  it('A whose announcement failed is announced by its retry, once', async () => {
+    useFakeClock()
+    await openConversation(world.api)
+    world.api.failNext('createEvent', { status: 500 })
+    expectAnswer(await drive(send(assigned(agent), 'wh_A')), 503)
+    expect(announcements(world.api)).toEqual([])
+    await elapse(1_000)
+    expectAnswer(await drive(send(assigned(agent), 'wh_A')), 200, { ok: true })
+    await elapse(1_000)
+    expectAnswer(await drive(send(assigned(agent), 'wh_A')), 200, { ok: true, duplicate: true })
+    expect(announcements(world.api)).toEqual(['assigned:agent_7'])
+  })
+
+  it('the same agent again is not announced twice; a reassignment and back is', async () => {
+    useFakeClock()
+    await openConversation(world.api)
+    for (const [body, webhookId] of [
+      [assigned(agent), 'wh_1'],
+      [assigned(agent), 'wh_2'],
+      [assigned(otherAgent), 'wh_3'],
+      [assigned(agent), 'wh_4'],
+    ] as const) {
+      expect((await drive(send(body, webhookId))).status).toBe(200)
+      await elapse(1_000)
+    }
+    expect(announcements(world.api)).toEqual(['assigned:agent_7', 'assigned:agent_9', 'assigned:agent_7'])
+  })
+})
+
+describe('3. no agent message after the close', () => {
+  it('a message whose write is held while the close is processed is refused 409 and not kept', async () => {
+    await openConversation(world.api)
+    const held = world.api.stallNext('initializeIncomingMessage')
+    const late = send(message('hd_msg_late'), 'wh_msg_late')
+    await held.reached // the message found the conversation open
+    expectAnswer(await send(closed(), 'wh_close_1'), 200, { ok: true })
+    held.release()
+    expectAnswer(await late, 409, { error: { code: 'conversation_closed' } })
+    expect(snapshot(world.api).messages).toEqual([])
+    expect(announcements(world.api)).toEqual(['stopped'])
+  })
+
+  it('a message written before the close is kept and precedes hitlStopped', async () => {
+    await openConversation(world.api)
+    expectAnswer(await send(message('hd_msg_1'), 'wh_msg_1'), 200, { ok: true })
+    expectAnswer(await send(closed(), 'wh_close_1'), 200, { ok: true })
+    const bot = snapshot(world.api)
+    const stoppedAt = bot.events.find((e) => e.type === 'hitlStopped')!.createdAt
+    expect(bot.messages.map((m) => m.createdAt <= stoppedAt)).toEqual([true])
+    expectAnswer(await send(message('hd_msg_1'), 'wh_msg_1'), 409, { error: { code: 'conversation_closed' } })
+  })
+})
+
+describe('4. deliveries are told apart by webhook-id', () => {
+  it('a redelivery with the same webhook-id but a regenerated message.id creates nothing new', async () => {
+    await openConversation(world.api)
+    expectAnswer(await send(message('hd_msg_1'), 'wh_msg_1'), 200, { ok: true })
+    expectAnswer(await send(message('hd_msg_1_regenerated'), 'wh_msg_1'), 200, { ok: true, duplicate: true })
+    expect(snapshot(world.api).messages.map((m) => m.tags.id)).toEqual(['hd_msg_1'])
+  })
+
+  it('a webhook-id over 256 characters is answered 400 and creates nothing', async () => {
+    await openConversation(world.api)
+    for (const body of [message(), assigned(), closed()]) {
+      expectAnswer(await send(body, 'w'.repeat(257)), 400, { error: { code: 'invalid_webhook_id' } })
+    }
+    expect(world.api.calls).toEqual([])
+    expectAnswer(await send(message(), 'w'.repeat(256)), 200, { ok: true })
+  })
+})
+
+describe('5. old events never undo new ones', () => {
+  it('an assignment that occurred before the one in force changes nothing', async () => {
+    useFakeClock()
+    await openConversation(world.api)
+    expect((await drive(send(assigned(otherAgent, '2026-05-01T09:00:02Z'), 'wh_B'))).status).toBe(200)
+    await elapse(1_000)
+    // a first delivery of an older event (another webhook-id), arriving late
+    expectAnswer(await drive(send(assigned(agent, '2026-05-01T09:00:01.500Z'), 'wh_A')), 200, { ok: true, duplicate: true })
+    expect(announcements(world.api)).toEqual(['assigned:agent_9'])
+    expect(snapshot(world.api).conversations[0]?.tags).toMatchObject({ agentId: 'agent_9' })
+  })
+
+  it("a late message never brings back the agent's old name or picture", async () => {
+    await openConversation(world.api)
+    const renamed = { ...agent, name: 'Grace B. Hopper', pictureUrl: 'https://x.test/new.png' }
+    expect((await send(message('m2', { agent: renamed, occurredAt: '2026-05-01T09:00:02Z' }), 'wh_m2')).status).toBe(200)
+    expect((await send(message('m1', { agent, occurredAt: '2026-05-01T09:00:01Z' }), 'wh_m1')).status).toBe(200)
+    expect(snapshot(world.api).users).toEqual([
+      expect.objectContaining({ name: 'Grace B. Hopper', pictureUrl: 'https://x.test/new.png' }),
+    ])
+    expect(snapshot(world.api).messages.map((m) => m.tags.id).sort()).toEqual(['m1', 'm2'])
+  })
+})
