@@ -139,6 +139,17 @@ describe('Request Tracker: startHitl', () => {
     )
   })
 
+  it('says in the ticket how many earlier messages the history limit left out', async () => {
+    const user = await seedUser()
+    const seen = rtCalls(['GET', /^\/REST\/2\.0\/tickets\?query=/, 200, none], ['POST', '/ticket', 201, { id: '7' }])
+    const limited = { ...config, historyLimit: 1 }
+    expect(await runAction('startHitl', input(user.id), limited)).toMatchObject({ status: 200 })
+    const content = (seen[1]!.body as { Content: string }).Content
+    expect(content).toContain('1. End user (ada@example.com):\n    video: https://x.test/v.mp4')
+    expect(content).not.toContain('Hi!')
+    expect(content).toContain('(1 earlier message not included: over the history limit or size, or of a type not relayed)')
+  })
+
   it('finds the ticket an earlier attempt opened (the marker) and opens no second one', async () => {
     const user = await seedUser()
     const seen = rtCalls(['GET', /^\/REST\/2\.0\/tickets\?query=/, 200, found('7')])
