@@ -126,7 +126,8 @@ export const requestTrackerHelpdesk = (config: RequestTrackerConfig, options: Re
         () =>
           rt.createTicket({
             Queue: config.queue,
-            Subject: request.title?.trim() || 'Conversation handed off by the bot',
+            // RT keeps at most 200 characters of a subject
+            Subject: (request.title?.trim() || 'Conversation handed off by the bot').slice(0, 200),
             Requestor: request.userId,
             Content: ticketContent(request),
             ContentType: 'text/plain',
