@@ -2,6 +2,7 @@ import { Client } from '@botpress/client'
 import nock from 'nock'
 import { describe, expect, it } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
+import { useSkippedWaits } from '../../harness/clock'
 import { BOT_ID, ofType, register, relayMessage, runAction } from '../../harness/integration'
 import { logged } from '../../harness/logs'
 import { parseRequestTrackerConfiguration } from '../../../src/helpdesks/request-tracker/config'
@@ -20,6 +21,8 @@ const config = ofType('requestTracker', {
 })
 
 const world = useWorld()
+// backoff waits take no time; the retry budget is spent as in production
+useSkippedWaits()
 const client = () => new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl' })
 
 type Seen = { method: string; path: string; body: unknown; headers: Record<string, string> }

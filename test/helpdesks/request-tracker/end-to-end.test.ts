@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
+import { useSkippedWaits } from '../../harness/clock'
 import { invoke, ofType, register, relayMessage, runAction, type TestConfig } from '../../harness/integration'
 import { logged } from '../../harness/logs'
 import { contentsOf, localRt, restAs, transactionsOf, type LocalRt, type Rest } from './local-rt'
@@ -20,6 +21,8 @@ if (!local.ok) {
 } else {
   const rt: LocalRt = local.rt
   const world = useWorld()
+  // the integration's backoff waits (an unreachable URL at register) take no time; RT and its scrip stay real
+  useSkippedWaits()
   const api: Rest = restAs(rt, 'token')
   const agent: Rest = restAs(rt, 'agent')
   const run = Date.now().toString(36)
