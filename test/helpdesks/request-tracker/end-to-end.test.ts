@@ -245,8 +245,14 @@ if (!local.ok) {
       expect(posts.map((p) => p.status)).toEqual([503, 200, 503, 503, 503, 200, 200])
     })
 
-    it('stopHitl from the bot resolves the ticket, and RT posts nothing back for it', async () => {
+    it('an owner set in the Owner field is one assignment; stopHitl resolves the ticket and RT posts nothing back for it', async () => {
       const { conversation, ticketId } = await startHandoff(`grace-${run}@example.com`, `Stopped by the bot ${run}`)
+      posts.length = 0
+      // RT records this change twice (Set Owner and SetWatcher): one event
+      await agent('PUT', `/ticket/${ticketId}`, { Owner: rt.agent.login })
+      expect(posts.map((p) => [p.status, JSON.parse(p.body).type])).toEqual([[200, 'agent.assigned']])
+      expect(bot().events.filter((e) => e.type === 'hitlAssigned' && e.payload.conversationId === conversation.id)).toHaveLength(1)
+
       const before = posts.length
       expect(await runAction('stopHitl', { conversationId: conversation.id }, config)).toMatchObject({ status: 200 })
       expect(await api('GET', `/ticket/${ticketId}`)).toMatchObject({ Status: 'resolved' })
