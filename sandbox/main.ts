@@ -75,6 +75,7 @@ const printSendWebhookFor = (sandbox: Sandbox, ticketId: string) => {
 }
 
 const main = async () => {
+  if (process.env.HELPDESK === 'request-tracker') return (await import('./request-tracker/main')).main(ports())
   const helpdesk = external()
   let sandbox: Sandbox
   try {

@@ -19,6 +19,13 @@ import { startWebServer } from './web-server'
 
 export type ExternalHelpdesk = { url: string; apiToken?: string; secret: string }
 
+/** A helpdesk product reached through one of the additional configuration types (e.g. Request Tracker). */
+export type ProductHelpdesk = {
+  url: string
+  configurationType: string
+  configuration: Record<string, unknown>
+}
+
 export type SandboxPorts = {
   /** the chat page and the webhook URL (default 8070; 0 = any free port) */
   port?: number
@@ -33,6 +40,8 @@ export type SandboxPorts = {
 export type SandboxOptions = SandboxPorts & {
   /** use this helpdesk instead of the reference one; the integration is configured with its URL as given */
   helpdesk?: ExternalHelpdesk
+  /** or this helpdesk product */
+  product?: ProductHelpdesk
   hop?: HopLog
   /** what the integration logs while it handles a request (default: nothing) */
   integrationLog?: LogSink
@@ -58,6 +67,7 @@ export type Sandbox = {
   referenceHelpdesk?: ReferenceHelpdesk
   plugin: HitlPlugin
   caller: IntegrationCaller
+  /** the hitl contract's configuration (with a `product`, the integration gets the product's own instead) */
   configuration: { helpdeskUrl: string; apiToken?: string; webhookSecret: string; requestTimeoutMs: number; historyLimit: number }
   close: () => Promise<void>
 }
@@ -101,14 +111,14 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     const apiToken = options.helpdesk ? options.helpdesk.apiToken : `sandbox_${randomBytes(12).toString('hex')}`
 
     let referenceHelpdesk: ReferenceHelpdesk | undefined
-    if (!options.helpdesk) {
+    if (!options.helpdesk && !options.product) {
       const helpdeskPort = options.helpdeskPort ?? 8071
       referenceHelpdesk = await namingPort(helpdeskPort, PORT_ROLES.helpdeskPort, () =>
         startReferenceHelpdesk({ port: helpdeskPort, secret, apiToken })
       )
       closers.push(() => referenceHelpdesk?.close())
     }
-    const helpdeskUrl = options.helpdesk?.url ?? referenceHelpdesk!.url
+    const helpdeskUrl = options.product?.url ?? options.helpdesk?.url ?? referenceHelpdesk!.url
     const agentConsoleUrl = referenceHelpdesk ? `${referenceHelpdesk.url}/agent` : undefined
 
     const stopObserving = observeHelpdeskCalls(helpdeskUrl, (call) =>
@@ -143,7 +153,8 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     caller = createIntegrationCaller({
       integrationUrl: integrationServer.url,
       botId: BOT_ID,
-      configuration,
+      configuration: options.product?.configuration ?? configuration,
+      configurationType: options.product?.configurationType,
       webhookId: WEBHOOK_ID,
     })
     plugin = createHitlPlugin({ api: botpressApi, botId: BOT_ID, caller, hop })

@@ -6,6 +6,8 @@ export type IntegrationCallerOptions = {
   integrationUrl: string
   botId: string
   configuration: Record<string, unknown>
+  /** One of the definition's additional configuration types; absent: the default (the hitl contract). */
+  configurationType?: string
   webhookId: string
 }
 
@@ -32,6 +34,7 @@ export const createIntegrationCaller = (options: IntegrationCallerOptions) => {
     'x-integration-alias': 'hitl',
     'x-webhook-id': options.webhookId,
     'x-bp-configuration': Buffer.from(JSON.stringify(options.configuration)).toString('base64'),
+    ...(options.configurationType ? { 'x-bp-configuration-type': options.configurationType } : {}),
   })
 
   const call = async (operation: string, body: unknown): Promise<RawAnswer> => {

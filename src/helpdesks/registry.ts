@@ -7,6 +7,8 @@ import { chatwootWebhookDecoder } from './chatwoot/decode-webhook'
 import { contractWebhookDecoder } from './contract/decode-webhook'
 import { contractHelpdesk } from './contract/helpdesk'
 import type { Helpdesk, WebhookDecoder } from './helpdesk'
+import { parseRequestTrackerConfiguration } from './request-tracker/config'
+import { requestTrackerHelpdesk } from './request-tracker/helpdesk'
 
 /** The helpdesk of one installation, as its configuration type chose it. */
 export type ConnectedHelpdesk = {
@@ -44,6 +46,16 @@ export const helpdeskFor = (ctx: bp.Context, logger: bp.Logger, retry?: RetryPol
         historyLimit: config.historyLimit,
         helpdesk: chatwootHelpdesk(config, options),
         decodeWebhook: chatwootWebhookDecoder(config),
+      }
+    }
+    case 'requestTracker': {
+      const config = parseRequestTrackerConfiguration(ctx.configuration)
+      return {
+        label: `Request Tracker at ${config.requestTrackerUrl} (queue ${config.queue})`,
+        historyLimit: config.historyLimit,
+        helpdesk: requestTrackerHelpdesk(config, options),
+        // RT's hitl scrip posts the contract's events, signed the contract's way.
+        decodeWebhook: contractWebhookDecoder(config.webhookSecret),
       }
     }
   }

@@ -9,7 +9,15 @@ export const TEST_TOKEN = 'tok_live_4f9c2a7d1e8b'
 export const HELPDESK = 'https://helpdesk.test'
 export const HELPDESK_URL = `${HELPDESK}/api`
 
-export type TestConfig = Record<string, unknown>
+/** Set on a test configuration (a symbol: not part of the configuration's JSON) to send `x-bp-configuration-type`. */
+export const CONFIGURATION_TYPE = Symbol('configurationType')
+export type TestConfig = Record<string, unknown> & { [CONFIGURATION_TYPE]?: string }
+
+/** A configuration of one of the additional configuration types (e.g. `requestTracker`). */
+export const ofType = (type: string, configuration: Record<string, unknown>): TestConfig => ({
+  ...configuration,
+  [CONFIGURATION_TYPE]: type,
+})
 export const testConfig: TestConfig = {
   helpdeskUrl: HELPDESK_URL,
   apiToken: TEST_TOKEN,
@@ -34,7 +42,9 @@ const headersFor = (
   'x-webhook-id': `wh_${alias}_test`,
   'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
   // absent: the default configuration (the hitl contract); otherwise a helpdesk product's configuration type
-  ...(configurationType ? { 'x-bp-configuration-type': configurationType } : {}),
+  ...((configurationType ?? configuration[CONFIGURATION_TYPE])
+    ? { 'x-bp-configuration-type': configurationType ?? configuration[CONFIGURATION_TYPE] }
+    : {}),
 })
 
 /**

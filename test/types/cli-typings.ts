@@ -22,6 +22,25 @@ requestTimeoutMs: number
 historyLimit: number
  }
   configurations: {
+  "requestTracker": { 
+/** Base URL of Request Tracker (its web address, e.g. https://rt.example.com); the integration calls its REST2 API under /REST/2.0/ */
+requestTrackerUrl: string
+; 
+/** An RT 5 auth token of the user the integration acts as (RT: Logged in as → Settings → Auth Tokens); sent as `Authorization: token <token>` */
+authToken: string
+; 
+/** Name of the RT queue in which handoff tickets are opened; the token user needs rights on it */
+queue: string
+; 
+/** Standard Webhooks secret (whsec_...) with which RT's hitl scrip signs the events it posts; set the same value as $HitlWebhookSecret in RT's site configuration */
+webhookSecret: string
+; 
+/** How long one call to the helpdesk may take before it is abandoned and retried */
+requestTimeoutMs: number
+; 
+/** How many of the latest conversation messages are sent to the helpdesk when a ticket is opened */
+historyLimit: number
+ }
   "chatwoot": { 
 /** Address of your Chatwoot, e.g. https://app.chatwoot.com or https://chat.example.com (no /api part) */
 chatwootUrl: string
