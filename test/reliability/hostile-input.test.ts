@@ -299,7 +299,7 @@ describe('signed bodies that are not events', () => {
         expect(({} as Record<string, unknown>).polluted).toBeUndefined()
         expect(({} as Record<string, unknown>).isAdmin).toBeUndefined()
       }),
-      { numRuns: 150 }
+      { numRuns: 80 }
     )
   }, PROPERTY_TIMEOUT)
 
