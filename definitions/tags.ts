@@ -43,6 +43,11 @@ export const conversationTags = {
     description:
       'End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation',
   },
+  lastAgentMessage: {
+    title: 'Last agent message relayed',
+    description:
+      "The helpdesk's id of the latest agent message relayed by catching up; for helpdesks that never retry a webhook, the next one relays what came after it",
+  },
 } as const
 
 export const messageTags = {

@@ -4,6 +4,7 @@ import type { WebhookEvent } from './contract/webhook-events'
 import { classify } from './failures/classify'
 import { helpdeskFor, type ConnectedHelpdesk } from './helpdesks/registry'
 import { duplicate, failureAnswer, isDuplicate, processed, refuse, toResponse, type Answer } from './webhook/answers'
+import { CATCH_UP_RETRY, caughtUpKey, catchUpQuietly, messageDelivery, onceMoreIfInProgress } from './webhook/catch-up'
 import { deliveryKey, MAX_WEBHOOK_ID_LENGTH, type Delivery } from './webhook/delivery'
 import { dispatch } from './webhook/dispatch'
 import { unsafeUrls } from './webhook/url-rule'
@@ -53,7 +54,7 @@ const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req
   if (decoded.deliveryId.length > MAX_WEBHOOK_ID_LENGTH) {
     return refuse(400, 'invalid_webhook_id', `The webhook-id is longer than ${MAX_WEBHOOK_ID_LENGTH} characters; nothing was created`)
   }
-  if (decoded.events.length === 0) return processed()
+  if (decoded.events.length === 0 && !decoded.ticketId) return processed()
   const issues = decoded.events.flatMap(unsafeUrls)
   if (issues.length > 0) {
     return refuse(400, 'invalid_event', 'The event holds a URL that is not http(s): see `issues`; nothing was created', {
@@ -61,15 +62,30 @@ const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req
     })
   }
 
+  // a helpdesk that never retries: first relay what earlier, lost deliveries of this conversation carried
+  const readsBack = connected.helpdesk.agentMessagesSince !== undefined
+  const caughtUp =
+    readsBack && decoded.ticketId
+      ? await catchUpQuietly(client, helpdeskFor(ctx, logger, CATCH_UP_RETRY).helpdesk, decoded.ticketId, log)
+      : new Set<string>()
+  const events = [...decoded.events.entries()].filter(([, event]) => !caughtUp.has(caughtUpKey(event)))
+  if (events.length === 0) return processed()
+
   let duplicates = 0
-  for (const [index, event] of decoded.events.entries()) {
+  for (const [index, event] of events) {
     // One event per request (the contract): the delivery is the webhook-id. Several: each is its own delivery.
-    const delivery = { key: deliveryKey(decoded.deliveryId, decoded.events.length === 1 ? undefined : index) }
-    const result = await processEvent(client, log, event, delivery)
+    // A message of a helpdesk that never retries may come twice, by webhook and read back: its id is the delivery.
+    const delivery =
+      readsBack && event.type === 'message.created'
+        ? messageDelivery(event.message.id)
+        : { key: deliveryKey(decoded.deliveryId, decoded.events.length === 1 ? undefined : index) }
+    const result = readsBack
+      ? await onceMoreIfInProgress(() => processEvent(client, log, event, delivery))
+      : await processEvent(client, log, event, delivery)
     if (result.status >= 300) return result
     if (isDuplicate(result)) duplicates++
   }
-  return duplicates === decoded.events.length ? duplicate() : processed()
+  return duplicates === events.length ? duplicate() : processed()
 }
 
 const processEvent = async (client: bp.Client, log: Log, event: WebhookEvent, delivery: Delivery): Promise<Answer> => {

@@ -4,7 +4,7 @@ import type {
   CreateMessageRequest,
   CreateUserRequest,
 } from '../contract/helpdesk-api'
-import type { MessageCreatedEvent, WebhookEvent } from '../contract/webhook-events'
+import type { AgentAssignedEvent, MessageCreatedEvent, WebhookEvent } from '../contract/webhook-events'
 import type { ValidationIssue } from '../validation-issues'
 
 /*
@@ -29,8 +29,13 @@ export type Helpdesk = {
   /**
    * For helpdesks that never retry their webhooks: the agent messages of a ticket after `afterMessageId` (all of
    * them when undefined), oldest first, as contract events, so that a lost delivery arrives late rather than never.
+   * May start with an `agent.assigned` event for the agent assigned now, when the same answer tells: a lost
+   * assignment is then announced late too (only if that agent is not the one already announced).
    */
-  agentMessagesSince?(ticketId: string, afterMessageId: string | undefined): Promise<MessageCreatedEvent[]>
+  agentMessagesSince?(
+    ticketId: string,
+    afterMessageId: string | undefined
+  ): Promise<Array<MessageCreatedEvent | AgentAssignedEvent>>
 }
 
 /** A webhook request as it reached the integration: the raw body, before any parsing. */
@@ -42,8 +47,12 @@ export type IncomingWebhook = {
 }
 
 export type DecodedWebhook =
-  /** Authentic. `deliveryId` identifies the delivery (a redelivery keeps it); `events` empty: acknowledged, ignored. */
-  | { ok: true; deliveryId: string; events: WebhookEvent[] }
+  /**
+   * Authentic. `deliveryId` identifies the delivery (a redelivery keeps it); `events` empty: acknowledged, ignored.
+   * `ticketId`: the helpdesk conversation the request concerns, when known, even if it maps to no event (it lets the
+   * pipeline catch up on a helpdesk that never retries, see `agentMessagesSince`).
+   */
+  | { ok: true; deliveryId: string; ticketId?: string; events: WebhookEvent[] }
   | { ok: false; status: 400 | 401; code: string; message: string; issues?: ValidationIssue[] }
 
 /** The inbound side: authenticates a helpdesk's webhook request and decodes it into the contract's events. */

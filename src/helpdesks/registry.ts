@@ -1,6 +1,9 @@
 import type * as bp from '../bp'
 import { parseConfiguration } from '../config'
 import type { RetryPolicy } from '../helpdesk/http'
+import { chatwootHelpdesk } from './chatwoot/client'
+import { parseChatwootConfiguration } from './chatwoot/config'
+import { chatwootWebhookDecoder } from './chatwoot/decode-webhook'
 import { contractWebhookDecoder } from './contract/decode-webhook'
 import { contractHelpdesk } from './contract/helpdesk'
 import type { Helpdesk, WebhookDecoder } from './helpdesk'
@@ -32,6 +35,15 @@ export const helpdeskFor = (ctx: bp.Context, logger: bp.Logger, retry?: RetryPol
         historyLimit: config.historyLimit,
         helpdesk: contractHelpdesk(config, options),
         decodeWebhook: contractWebhookDecoder(config.webhookSecret),
+      }
+    }
+    case 'chatwoot': {
+      const config = parseChatwootConfiguration(ctx.configuration)
+      return {
+        label: `Chatwoot at ${config.chatwootUrl} (account ${config.accountId}, inbox ${config.inboxId})`,
+        historyLimit: config.historyLimit,
+        helpdesk: chatwootHelpdesk(config, options),
+        decodeWebhook: chatwootWebhookDecoder(config),
       }
     }
   }

@@ -19,7 +19,12 @@ export const testConfig: TestConfig = {
 
 export const BOT_ID = 'bot_test'
 
-const headersFor = (operation: string, configuration: TestConfig, alias = 'hitl'): Record<string, string> => ({
+const headersFor = (
+  operation: string,
+  configuration: TestConfig,
+  alias = 'hitl',
+  configurationType?: string
+): Record<string, string> => ({
   'x-bp-operation': operation,
   'x-bp-type': operation,
   'x-bot-id': BOT_ID,
@@ -28,15 +33,26 @@ const headersFor = (operation: string, configuration: TestConfig, alias = 'hitl'
   'x-integration-alias': alias,
   'x-webhook-id': `wh_${alias}_test`,
   'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
+  // absent: the default configuration (the hitl contract); otherwise a helpdesk product's configuration type
+  ...(configurationType ? { 'x-bp-configuration-type': configurationType } : {}),
 })
 
-/** `alias`: the installation called (two installations of the integration in one bot have two aliases). */
-export const invoke = async (operation: string, body: unknown, configuration = testConfig, alias?: string): Promise<Response> => {
+/**
+ * `alias`: the installation called (two installations of the integration in one bot have two aliases);
+ * `configurationType`: a helpdesk product's configuration type (absent: the default configuration, the hitl contract).
+ */
+export const invoke = async (
+  operation: string,
+  body: unknown,
+  configuration = testConfig,
+  alias?: string,
+  configurationType?: string
+): Promise<Response> => {
   const req: Request = {
     method: 'POST',
     path: '/',
     query: '',
-    headers: headersFor(operation, configuration, alias),
+    headers: headersFor(operation, configuration, alias, configurationType),
     body: JSON.stringify(body),
   }
   return (await integration.handler(req)) ?? { status: 200 }
@@ -47,16 +63,20 @@ export type ActionResult<O = Record<string, unknown>> = { status: number; output
 export const runAction = async <O = Record<string, unknown>>(
   type: string,
   input: unknown,
-  configuration = testConfig
+  configuration = testConfig,
+  configurationType?: string
 ): Promise<ActionResult<O>> => {
-  const res = await invoke('action_triggered', { type, input }, configuration)
+  const res = await invoke('action_triggered', { type, input }, configuration, undefined, configurationType)
   const body = res.body ? (JSON.parse(res.body) as { output?: O; message?: string }) : {}
   const status = res.status ?? 200
   return status === 200 ? { status, output: body.output } : { status, error: body.message }
 }
 
-export const register = (configuration = testConfig, webhookUrl = 'https://webhook.botpress.test/wh_hitl_test') =>
-  invoke('register', { webhookUrl }, configuration)
+export const register = (
+  configuration = testConfig,
+  webhookUrl = 'https://webhook.botpress.test/wh_hitl_test',
+  configurationType?: string
+) => invoke('register', { webhookUrl }, configuration, undefined, configurationType)
 
 export type Signing = { secret?: string; id?: string; timestamp?: number; signature?: string }
 
@@ -77,12 +97,21 @@ export type Delivery = {
   configuration?: TestConfig
   /** the installation's alias (default `hitl`) */
   alias?: string
+  configurationType?: string
 }
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; headers: Record<string, string> }
 
 /** POSTs an event to the integration's webhook as the helpdesk would: signed over the exact raw body. */
-export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, configuration, alias }: Delivery) => {
+export const deliver = async ({
+  body,
+  sign = {},
+  method = 'POST',
+  headers = {},
+  configuration,
+  alias,
+  configurationType,
+}: Delivery) => {
   const raw = typeof body === 'string' ? body : JSON.stringify(body)
   const signed = sign === false ? {} : signatureHeaders(raw, sign)
   const res = await invoke(
@@ -97,7 +126,8 @@ export const deliver = async ({ body, sign = {}, method = 'POST', headers = {}, 
       },
     },
     configuration,
-    alias
+    alias,
+    configurationType
   )
   return {
     status: res.status ?? 200,
@@ -113,6 +143,7 @@ export const relayMessage = (props: {
   conversation: { id: string; tags: Record<string, string> }
   messageId?: string
   configuration?: TestConfig
+  configurationType?: string
 }) =>
   invoke(
     'message_created',
@@ -140,5 +171,7 @@ export const relayMessage = (props: {
         updatedAt: new Date().toISOString(),
       },
     },
-    props.configuration
+    props.configuration,
+    undefined,
+    props.configurationType
   )

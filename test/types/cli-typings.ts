@@ -22,7 +22,31 @@ requestTimeoutMs: number
 historyLimit: number
  }
   configurations: {
-
+  "chatwoot": { 
+/** Address of your Chatwoot, e.g. https://app.chatwoot.com or https://chat.example.com (no /api part) */
+chatwootUrl: string
+; 
+/** Number of the Chatwoot account: the number after /app/accounts/ in the address bar of the Chatwoot dashboard */
+accountId: number
+; 
+/** Number of the API inbox that receives handoffs: Settings → Inboxes → the inbox; the number after /inboxes/ in the address bar */
+inboxId: number
+; 
+/** Access token of a Chatwoot user (an agent or administrator who is a member of the inbox): Profile settings → Access Token. An agent bot's token is not enough: it may not create contacts nor read messages */
+accessToken: string
+; 
+/** The inbox's webhook secret as Chatwoot shows it (Settings → Inboxes → the inbox → Configuration; Chatwoot 4.13 or newer). Every webhook must carry a valid X-Chatwoot-Signature made with it */
+webhookSecret?: string
+; 
+/** Only for Chatwoot older than 4.13, which does not sign webhooks: accept them unsigned. Anyone who learns the webhook URL can then post fake agent replies; leave off whenever your Chatwoot shows a webhook secret */
+allowUnsignedWebhooks: boolean
+; 
+/** How long one call to the helpdesk may take before it is abandoned and retried */
+requestTimeoutMs: number
+; 
+/** How many of the latest conversation messages are sent to the helpdesk when a ticket is opened */
+historyLimit: number
+ }
 }
   actions: {
   "createUser": { input: { 
@@ -139,7 +163,7 @@ userId?: string
 /** Additional data for custom integrations, encoded in a string */
 additionalData?: string
  }
-}; message: { "tags": { "id": { "title": "Helpdesk message ID", "description": "The helpdesk's id of an agent message" }, "webhookId": { "title": "Webhook delivery", "description": "Digest of the webhook-id that delivered the message; a redelivery finds the message by it" }, "delivery": { "title": "Delivery", "description": "Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate" } } }; conversation: { "tags": { "id": { "title": "Helpdesk conversation ID", "description": "The helpdesk's id of the conversation (ticket), answer of POST /conversations" }, "agentId": { "title": "Assigned agent ID", "description": "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again" }, "agentUserId": { "title": "Assigned agent user", "description": "Botpress user id of the agent currently assigned" }, "assignedAt": { "title": "Assigned as of", "description": "occurredAt of the assignment in force; an older agent.assigned changes nothing" }, "assignments": { "title": "Recent assignments", "description": "Digests of the webhook-ids of the last 16 agent.assigned deliveries, the one in force last" }, "closed": { "title": "Closed", "description": "\"true\" once the conversation was closed by either side" }, "closedBy": { "title": "Closed by", "description": "\"helpdesk\" when conversation.closed closed it (hitlStopped is then announced), empty otherwise" }, "pendingFor": { "title": "Pending for", "description": "End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation" } }, "creation": { "enabled": false, "requiredTags": [] } } }
+}; message: { "tags": { "id": { "title": "Helpdesk message ID", "description": "The helpdesk's id of an agent message" }, "webhookId": { "title": "Webhook delivery", "description": "Digest of the webhook-id that delivered the message; a redelivery finds the message by it" }, "delivery": { "title": "Delivery", "description": "Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate" } } }; conversation: { "tags": { "id": { "title": "Helpdesk conversation ID", "description": "The helpdesk's id of the conversation (ticket), answer of POST /conversations" }, "agentId": { "title": "Assigned agent ID", "description": "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again" }, "agentUserId": { "title": "Assigned agent user", "description": "Botpress user id of the agent currently assigned" }, "assignedAt": { "title": "Assigned as of", "description": "occurredAt of the assignment in force; an older agent.assigned changes nothing" }, "assignments": { "title": "Recent assignments", "description": "Digests of the webhook-ids of the last 16 agent.assigned deliveries, the one in force last" }, "closed": { "title": "Closed", "description": "\"true\" once the conversation was closed by either side" }, "closedBy": { "title": "Closed by", "description": "\"helpdesk\" when conversation.closed closed it (hitlStopped is then announced), empty otherwise" }, "pendingFor": { "title": "Pending for", "description": "End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation" }, "lastAgentMessage": { "title": "Last agent message relayed", "description": "The helpdesk's id of the latest agent message relayed by catching up; for helpdesks that never retry a webhook, the next one relays what came after it" } }, "creation": { "enabled": false, "requiredTags": [] } } }
 }
   events: {
   "hitlAssigned": { 
