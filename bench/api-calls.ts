@@ -104,7 +104,7 @@ export const measureApiCalls = async (): Promise<CallRow[]> => {
     )
     const usersBefore = users()
     await measure('action', 'createUser, redelivered (same input)', actionRequest('createUser', createUserInput, target), () =>
-      users() > usersBefore ? 'creates a second user on both sides (the action has no idempotency key)' : undefined
+      users() > usersBefore ? 'creates a second user on both sides (an input with an email should find its user)' : undefined
     )
 
     const startInput = { userId, title: 'Parcel lost', description: 'Order 1234', messageHistory: historyFor(userId), hitlSession: { priority: 'high' } }
@@ -113,7 +113,9 @@ export const measureApiCalls = async (): Promise<CallRow[]> => {
     )
     const conversationsBefore = conversations()
     await measure('action', 'startHitl, redelivered (same input)', actionRequest('startHitl', startInput, target), () =>
-      conversations() > conversationsBefore ? 'opens a second conversation and ticket (no idempotency key)' : undefined
+      conversations() > conversationsBefore
+        ? 'opens a second conversation and ticket: a completed request releases its key, so that a later handoff never lands in an old ticket'
+        : undefined
     )
     const ticketId = api.store.conversations(BOT_ID).find((c) => c.id === conversationId)?.tags.id
     if (!ticketId) throw new Error('startHitl left no helpdesk id on the conversation')

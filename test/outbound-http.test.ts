@@ -1,6 +1,8 @@
 import dns from 'node:dns'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Config } from '../src/config'
 import { LOOPBACK_OPT_IN } from '../src/helpdesk/address-rules'
+import { createHelpdeskClient } from '../src/helpdesks/contract/client'
 import { useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
 import nock from 'nock'
@@ -195,5 +197,13 @@ describe('the address rules hold when connecting, whatever the host name resolve
     await helpdesk.close()
     expect(refused.body).toContain('resolved to 127.0.0.1, which the loopback rule refuses')
     expect(helpdesk.attempts()).toBe(1)
+  })
+})
+
+describe('the address rules hold for a URL that names an IP address (connected to without a lookup)', () => {
+  it('a client given such a URL without the configuration check sends nothing', async () => {
+    const client = createHelpdeskClient({ ...(testConfig as Config), helpdeskUrl: 'https://10.0.0.9/api', historyLimit: 100, requestTimeoutMs: 1000 })
+    await expect(client.health('health-1')).rejects.toThrow('Helpdesk call GET /health was not sent: the host 10.0.0.9 is a private address (rule: private)')
+    expect(clock.waits).toEqual([])
   })
 })

@@ -1,4 +1,4 @@
-import axios, { isAxiosError, type AxiosInstance } from 'axios'
+import axios, { AxiosError, isAxiosError, type AxiosInstance } from 'axios'
 import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
 import http from 'node:http'
 import https from 'node:https'
@@ -6,7 +6,8 @@ import { boundedCache } from '../bounded-cache'
 import { MAX_ANSWER_BYTES } from '../contract/helpdesk-api'
 import { classify, isTransient } from '../failures/classify'
 import { clock } from './clock'
-import { guardedLookup } from './guarded-lookup'
+import { helpdeskUrlRefusal } from './address-rules'
+import { ADDRESS_REFUSED, guardedLookup } from './guarded-lookup'
 import { signRequest } from './sign'
 
 /** Retries stay inside `budgetMs`, which leaves room in the Botpress action time limit for the rest of an action. */
@@ -73,6 +74,9 @@ const createHttp = (options: HttpOptions): AxiosInstance => {
   instance.interceptors.request.use((config) => {
     const call = config.helpdeskCall
     if (!call) throw new Error('helpdesk request without call state')
+    // an IP address in the URL is connected to without a lookup: the address rules are checked here for it
+    const refusal = helpdeskUrlRefusal(options.baseUrl)
+    if (refusal) throw new AxiosError(`${refusal.message} (rule: ${refusal.rule})`, ADDRESS_REFUSED, config)
     const remaining = policy.budgetMs - (clock().now() - call.startedAt)
     config.timeout = Math.max(1, Math.floor(Math.min(options.timeoutMs, remaining)))
     if (options.webhookSecret) {

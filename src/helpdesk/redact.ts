@@ -33,8 +33,11 @@ const formsOf = (secret: string): string[] => {
   return [...forms].sort((a, b) => b.length - a.length)
 }
 
-/** `Bearer <value>` or `Basic <value>` (also URL-encoded); a value of 8 characters or more is a credential. */
-const CREDENTIAL = /\b(Bearer|Basic)(\s+|%20|\+)[A-Za-z0-9._~+/=%:-]{8,}/gi
+/**
+ * `Bearer <value>` or `Basic <value>` (also URL-encoded): a value of 8 characters or more with a digit or a symbol
+ * is a credential (a plain word, as in "Basic authentication required", is not).
+ */
+const CREDENTIAL = /\b(Bearer|Basic)(\s+|%20|\+)(?=[A-Za-z]*[0-9._~+/=%:-])[A-Za-z0-9._~+/=%:-]{8,}/gi
 
 export type Redact = (text: string) => string
 

@@ -182,6 +182,13 @@ describe('conformance checker against broken helpdesks', () => {
     expect(failed(results)).toEqual(['configuration'])
     expect(results[0]?.got).toContain('webhookSecret')
   })
+
+  it('names configuration when the base URL is one the address rules refuse', async () => {
+    const results = await runConformance({ baseUrl: 'https://169.254.169.254/botpress', secret, retry: { retries: 0, baseDelayMs: 1, budgetMs: 2000 } })
+    const result = results.find((r) => r.rule === 'configuration')
+    expect(result).toMatchObject({ status: 'fail', got: expect.stringContaining('169.254.169.254 is a link-local address') })
+    expect(result?.got).toContain('(rule: link-local)')
+  })
 })
 
 describe('conformance command line', () => {

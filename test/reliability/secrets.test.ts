@@ -204,6 +204,7 @@ describe('no secret in logs, errors or answers', () => {
       `upstream said ${JSON.stringify(JSON.stringify({ token }))} and key ${Buffer.from(KEY, 'base64').toString('hex')}`,
       { error: `raw ${Buffer.from(token).toString('base64')} and ${Buffer.from(KEY, 'base64').toString('base64url')}` },
       { detail: { token, secret: SECRET } },
+      { message: 'Basic authentication required' },
     ]
     const tokenConfig = { ...config, helpdeskUrl: tokenHelpdesk.url, apiToken: token }
     for (const body of echoes) {
@@ -214,6 +215,8 @@ describe('no secret in logs, errors or answers', () => {
     await tokenHelpdesk.close()
     const text = seen.join('\n')
     expect(text).toContain('[redacted]')
+    // what is not a credential stays readable
+    expect(text).toContain('Basic authentication required')
     for (const form of forms) {
       expect(text.includes(form), `${form} appeared in:\n${text}`).toBe(false)
       const leaked = fragments(form).find((f) => text.includes(f))

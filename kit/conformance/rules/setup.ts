@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { configurationSchema } from '../../../definitions/configuration'
+import { helpdeskUrlRefusal, LOOPBACK_OPT_IN } from '../../../src/helpdesk/address-rules'
 import { formatIssues } from '../../../src/validation-issues'
 import { clientFailure, describeAnswer, rawCall } from '../explain'
 import { RuleFailure, type Rule } from '../types'
@@ -13,7 +14,16 @@ export const configuration: Rule = {
       apiToken: options.token,
       webhookSecret: options.secret,
     })
-    if (result.success) return
+    if (result.success) {
+      // the address rules the integration applies when it is saved (and again on every connection)
+      const refusal = helpdeskUrlRefusal(options.baseUrl)
+      if (!refusal) return
+      throw new RuleFailure(
+        'a base URL whose host the integration may connect to',
+        `${refusal.message} (rule: ${refusal.rule})`,
+        `serve the API on a public host name; for a helpdesk on this machine, run with ${LOOPBACK_OPT_IN}=1 (loopback only)`
+      )
+    }
     throw new RuleFailure(
       'a base URL and secret the integration configuration accepts',
       formatIssues(result.error.issues)
@@ -27,6 +37,7 @@ export const configuration: Rule = {
 /** GET /health, signed, as the integration calls it when it is saved. */
 export const health: Rule = {
   name: 'health',
+  needs: ['configuration'],
   run: async (ctx) => {
     try {
       await ctx.client.health(`health-${randomUUID()}`)
