@@ -24,6 +24,9 @@ export declare namespace configuration {
 }
 
 export declare namespace configurations {
+  namespace chatwoot {
+    type ChatwootConfig = z.infer<(typeof configurationDefinitions)['chatwoot']['schema']>
+  }
   type Configurations = {
     [K in keyof typeof configurationDefinitions]: z.infer<(typeof configurationDefinitions)[K]['schema']>
   }
