@@ -149,7 +149,8 @@ it('the context is typed by configuration type, null being the default configura
     [K in keyof bp.configurations.Configurations]: Extract<bp.Context, { configurationType: K }>['configuration']
   }
   expectTypeOf<ByType>().toEqualTypeOf<bp.configurations.Configurations>()
-  expectTypeOf<bp.Context['configurationType']>().toEqualTypeOf<null | 'chatwoot'>()
+  // each product added to definitions/configurations/ joins the union
+  expectTypeOf<null | 'chatwoot'>().toExtend<bp.Context['configurationType']>()
   type Chatwoot = Extract<bp.Context, { configurationType: 'chatwoot' }>['configuration']
   expectTypeOf<Chatwoot>().toEqualTypeOf<bp.configurations.chatwoot.ChatwootConfig>()
   expectTypeOf<Chatwoot['accountId']>().toEqualTypeOf<number>()
