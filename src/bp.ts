@@ -24,6 +24,12 @@ export declare namespace configuration {
 }
 
 export declare namespace configurations {
+  namespace requestTracker {
+    type RequestTrackerConfig = z.infer<(typeof configurationDefinitions)['requestTracker']['schema']>
+  }
+  namespace chatwoot {
+    type ChatwootConfig = z.infer<(typeof configurationDefinitions)['chatwoot']['schema']>
+  }
   type Configurations = {
     [K in keyof typeof configurationDefinitions]: z.infer<(typeof configurationDefinitions)[K]['schema']>
   }

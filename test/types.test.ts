@@ -149,6 +149,14 @@ it('the context is typed by configuration type, null being the default configura
     [K in keyof bp.configurations.Configurations]: Extract<bp.Context, { configurationType: K }>['configuration']
   }
   expectTypeOf<ByType>().toEqualTypeOf<bp.configurations.Configurations>()
+  // each product added to definitions/configurations/ joins the union
+  expectTypeOf<null | 'chatwoot'>().toExtend<bp.Context['configurationType']>()
+  type Chatwoot = Extract<bp.Context, { configurationType: 'chatwoot' }>['configuration']
+  expectTypeOf<Chatwoot>().toEqualTypeOf<bp.configurations.chatwoot.ChatwootConfig>()
+  expectTypeOf<Chatwoot['accountId']>().toEqualTypeOf<number>()
+  expectTypeOf<Chatwoot['allowUnsignedWebhooks']>().toEqualTypeOf<boolean>()
+  // @ts-expect-error the contract's fields are not in Chatwoot's configuration
+  expectTypeOf<Chatwoot['helpdeskUrl']>().toBeString()
 })
 
 it('bp.Integration is a class the implementation is handed to, as with the CLI', () => {
