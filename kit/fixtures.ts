@@ -4,9 +4,9 @@ import type {
   CreateMessageRequest,
   CreateUserRequest,
   HistoryEntry,
-} from '../src/contract/helpdesk-api'
-import type { Author, HistoryMessageType, MessagePayload, RelayedMessageType } from '../src/contract/messages'
-import type { WebhookEvent } from '../src/contract/webhook-events'
+} from '../contract/helpdesk-api'
+import type { Author, HistoryMessageType, MessagePayload, RelayedMessageType } from '../contract/messages'
+import type { WebhookEvent } from '../contract/webhook-events'
 import { renderText } from '../src/helpdesk/render-text'
 
 /*

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { webhookEventSchema, type WebhookEvent } from '../src/contract/webhook-events'
+import { webhookEventSchema, type WebhookEvent } from '../contract/webhook-events'
 import { AgentActionError, startReferenceHelpdesk, type ReferenceHelpdesk } from '../sandbox/helpdesk'
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`

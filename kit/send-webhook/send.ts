@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { WebhookEvent } from '../../src/contract/webhook-events'
+import type { WebhookEvent } from '../../contract/webhook-events'
 import { signRequest } from '../../src/helpdesk/sign'
 
 export type SentWebhook = {

@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Agent } from '../../src/contract/webhook-events'
+import type { Agent } from '../../contract/webhook-events'
 import { createAgentActions, type AgentMessage } from './agent'
 import { handleAgentRequest } from './agent-routes'
 import { readBody, sendJson } from './http'

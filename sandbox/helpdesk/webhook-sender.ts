@@ -9,7 +9,7 @@
  * exponential backoff, a bounded number of times; any 4xx is final (the integration says "do not retry").
  */
 import { Webhook } from 'standardwebhooks'
-import type { WebhookEvent } from '../../src/contract/webhook-events'
+import type { WebhookEvent } from '../../contract/webhook-events'
 import type { Delivery } from './store'
 
 export type WebhookRetry = { attempts: number; baseDelayMs: number }

@@ -1,5 +1,5 @@
 import type * as bp from '../../bp'
-import type { AgentAssignedEvent } from '../../contract/webhook-events'
+import type { AgentAssignedEvent } from '../../../contract/webhook-events'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { lastAssignedUser } from '../announcements'
 import { closedConversation, duplicate, inProgress, processed, unknownConversation, type Answer } from '../answers'
