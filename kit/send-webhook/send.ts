@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { WebhookEvent } from '../../contract/webhook-events'
-import { signRequest } from '../../src/helpdesk/sign'
+import { signRequest } from '../../contract/signature'
 
 export type SentWebhook = {
   webhookId: string

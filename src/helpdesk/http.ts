@@ -7,7 +7,7 @@ import { MAX_ANSWER_BYTES } from '../../contract/helpdesk-api'
 import { classify, isTransient } from '../failures/classify'
 import { clock } from './clock'
 import { guardedLookup } from './guarded-lookup'
-import { signRequest } from './sign'
+import { signRequest } from '../../contract/signature'
 
 /** Retries stay inside `budgetMs`, which leaves room in the Botpress action time limit for the rest of an action. */
 export type RetryPolicy = { retries: number; baseDelayMs: number; budgetMs: number }
