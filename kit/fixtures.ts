@@ -149,7 +149,6 @@ export const messageCases = (botpressUserId: string, messageId: (name: string) =
 
 export const closeConversationRequest = (botpressConversationId: string): CloseConversationRequest => ({
   botpressConversationId,
-  reason: 'The end user typed /end',
 })
 
 /** Examples of the three webhook events. */

@@ -235,9 +235,9 @@ describe('REST calls', () => {
     expect((await hd('POST', '/conversations/tkt_unknown/messages', relayed(botpressUserId))).status).toBe(404)
     expect((await hd('POST', '/conversations/tkt_unknown/close', { botpressConversationId: 'c' })).status).toBe(404)
 
-    const closed = await hd('POST', `/conversations/${ticketId}/close`, { botpressConversationId: 'c', reason: 'user typed /end' })
+    const closed = await hd('POST', `/conversations/${ticketId}/close`, { botpressConversationId: 'c' })
     expect(closed.status).toBe(200)
-    expect(helpdesk.store.ticket(ticketId)).toMatchObject({ status: 'closed', closedBy: 'integration', closeReason: 'user typed /end' })
+    expect(helpdesk.store.ticket(ticketId)).toMatchObject({ status: 'closed', closedBy: 'integration' })
 
     const again = await hd('POST', `/conversations/${ticketId}/close`, { botpressConversationId: 'c' })
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'conversation_closed' } } })

@@ -135,7 +135,7 @@ const routes: Route[] = [
       const ticket = store.ticket(ticketId)
       if (!ticket) return errorAnswer(404, 'not_found', `No conversation ${ticketId}`)
       if (ticket.status === 'closed') return errorAnswer(409, 'conversation_closed', `Conversation ${ticketId} is already closed`)
-      store.close(ticket, 'integration', parsed.data.reason)
+      store.close(ticket, 'integration')
       return ok({ ok: true })
     },
   },
