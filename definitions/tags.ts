@@ -20,11 +20,11 @@ export const conversationTags = {
     title: 'Helpdesk conversation ID',
     description: "The helpdesk's id of the conversation (ticket), answer of POST /conversations",
   },
-  agentId: {
-    title: 'Assigned agent ID',
-    description: "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again",
+  agentUserId: {
+    title: 'Assigned agent user',
+    description:
+      'Botpress user id of the agent currently assigned (their helpdesk id is the user tag agentId); a repeated assignment to them is not announced again',
   },
-  agentUserId: { title: 'Assigned agent user', description: 'Botpress user id of the agent currently assigned' },
   assignedAt: {
     title: 'Assigned as of',
     description: 'occurredAt of the assignment in force; an older agent.assigned changes nothing',

@@ -11,7 +11,7 @@ import { withTurn } from '../turn'
 const KEEP_ASSIGNMENTS = 16
 
 /*
- * The conversation's tags record the assignment in force: the agent (agentId, agentUserId), when it occurred
+ * The conversation's tags record the assignment in force: the agent's Botpress user (agentUserId), when it occurred
  * (assignedAt) and the deliveries of the last assignments (assignments, the one in force last). They are written
  * under the conversation's turn, before hitlAssigned, so that:
  * - a redelivery of an assignment that was replaced since is a duplicate, whatever happened after it (no event log);
@@ -45,7 +45,6 @@ export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEve
       const { conversation: recorded } = await client.updateConversation({
         id: conversation.id,
         tags: {
-          agentId: event.agent.id,
           agentUserId: agentUser.id,
           assignedAt: event.occurredAt === undefined ? '' : canonicalInstant(event.occurredAt),
           assignments: [...recentAssignments(conversation).filter((key) => key !== delivery.key), delivery.key]
