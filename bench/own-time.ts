@@ -2,12 +2,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { Client } from '@botpress/client'
 import type { Request, Response } from '@botpress/sdk'
 import { parseConfiguration } from '../src/config'
-import { createMessageResponseSchema } from '../src/contract/helpdesk-api'
+import { createMessageResponseSchema } from '../contract/helpdesk-api'
 import { createHelpdeskClient } from '../src/helpdesks/contract/client'
-import { signRequest } from '../src/helpdesk/sign'
+import { signRequest, verifySignature } from '../contract/signature'
 import integration from '../src/index'
 import { parseEvent } from '../src/helpdesks/contract/parse-event'
-import { verifySignature } from '../src/helpdesks/contract/verify-signature'
 import { benchConfig, messageCreatedEvent, outboundRequest, webhookRequest, type Target } from './requests'
 import { allocationByOwner, cpuByOwner, runQueueWaitNs, watchGc, type GcReport, type Share } from './profile'
 import { microMean, runLoad, summaryOf, type Summary } from './stats'
@@ -164,7 +163,7 @@ const webhookSteps = (target: Target, sample: Request): Step[] => {
     },
     {
       step: 'verifySignature (HMAC-SHA256)',
-      where: 'src/helpdesks/contract/verify-signature.ts',
+      where: 'contract/signature.ts',
       microseconds: microMean(() => verifySignature(config.webhookSecret, inner.body, inner.headers), N),
     },
     {
@@ -201,7 +200,7 @@ const outboundSteps = (target: Target): Step[] => {
     },
     {
       step: 'signRequest (HMAC-SHA256)',
-      where: 'src/helpdesk/sign.ts',
+      where: 'contract/signature.ts',
       microseconds: microMean(() => signRequest(config.webhookSecret, 'message-msg_1', body), N),
     },
     {

@@ -44,7 +44,7 @@ const table = (header: string[], rows: string[][]): string => {
 
 const sumOf = (shares: readonly Share[], test: (owner: string) => boolean) =>
   shares.filter((s) => test(s.owner)).reduce((sum, s) => sum + s.perRequest, 0)
-const isSrc = (owner: string) => owner.startsWith('src/') || owner.startsWith('definitions/')
+const isSrc = (owner: string) => ['src/', 'definitions/', 'contract/'].some((dir) => owner.startsWith(dir))
 const isSdkStack = (owner: string) => ['axios', '@botpress/client', '@botpress/sdk', 'follow-redirects'].includes(owner)
 
 type Verdict = { target: string; result: string; met: boolean; why?: string; note?: string }
@@ -254,7 +254,7 @@ const sharesTable = (own: OwnTime, pick: (o: OwnTimeOf) => Share[], unit: string
     ['owner (package or file)', `webhook, ${unit} per request`, 'webhook, share', `outbound, ${unit} per request`, 'outbound, share'],
     [
       ...rows.map((row) => [row.owner, ...cells(row.webhook, webhookTotal), ...cells(row.outbound, outboundTotal)]),
-      ['**all of src/ and definitions/**', ...cells(src(webhook), webhookTotal), ...cells(src(outbound), outboundTotal)],
+      ['**all of src/, definitions/ and contract/**', ...cells(src(webhook), webhookTotal), ...cells(src(outbound), outboundTotal)],
       ['**total**', ...cells(webhookTotal, webhookTotal), ...cells(outboundTotal, outboundTotal)],
     ]
   )

@@ -1,5 +1,5 @@
 import type { Request } from '@botpress/sdk'
-import { Webhook } from 'standardwebhooks'
+import { signRequest } from '../contract/signature'
 
 /*
  * Requests as Botpress Cloud sends them to `integration.handler`: the x-bp-* headers (operation, bot, integration,
@@ -47,7 +47,6 @@ export const actionRequest = (type: string, input: unknown, target: Target): Req
 /** A helpdesk webhook, signed over its exact raw body; `webhookId` is kept on a redelivery. */
 export const webhookRequest = (event: unknown, target: Target, webhookId: string, at = new Date()): Request => {
   const raw = JSON.stringify(event)
-  const signature = new Webhook(target.config.webhookSecret).sign(webhookId, at, raw)
   return operationRequest(
     'webhook_received',
     {
@@ -57,9 +56,7 @@ export const webhookRequest = (event: unknown, target: Target, webhookId: string
         query: '',
         headers: {
           'content-type': 'application/json',
-          'webhook-id': webhookId,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': signature,
+          ...signRequest(target.config.webhookSecret, webhookId, raw, at),
         },
         body: raw,
       },

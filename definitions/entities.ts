@@ -1,5 +1,5 @@
 import type { IntegrationDefinitionProps } from '@botpress/sdk'
-import { sessionSchema } from '../src/contract/helpdesk-api'
+import { sessionSchema } from '../contract/helpdesk-api'
 
 export const entities = {
   hitlSession: {

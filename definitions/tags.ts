@@ -22,9 +22,14 @@ export const conversationTags = {
   },
   agentId: {
     title: 'Assigned agent ID',
-    description: "The helpdesk's id of the agent currently assigned; a repeated assignment to them is not announced again",
+    description:
+      "The helpdesk's id of the agent currently assigned, written with agentUserId; catching up on a helpdesk that never retries compares the agent it reads back with it",
   },
-  agentUserId: { title: 'Assigned agent user', description: 'Botpress user id of the agent currently assigned' },
+  agentUserId: {
+    title: 'Assigned agent user',
+    description:
+      'Botpress user id of the agent currently assigned (their helpdesk id is the user tag agentId); a repeated assignment to them is not announced again',
+  },
   assignedAt: {
     title: 'Assigned as of',
     description: 'occurredAt of the assignment in force; an older agent.assigned changes nothing',

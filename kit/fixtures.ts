@@ -4,9 +4,9 @@ import type {
   CreateMessageRequest,
   CreateUserRequest,
   HistoryEntry,
-} from '../src/contract/helpdesk-api'
-import type { Author, HistoryMessageType, MessagePayload, RelayedMessageType } from '../src/contract/messages'
-import type { WebhookEvent } from '../src/contract/webhook-events'
+} from '../contract/helpdesk-api'
+import type { Author, HistoryMessageType, MessagePayload, RelayedMessageType } from '../contract/messages'
+import type { WebhookEvent } from '../contract/webhook-events'
 import { renderText } from '../src/helpdesk/render-text'
 
 /*
@@ -149,7 +149,6 @@ export const messageCases = (botpressUserId: string, messageId: (name: string) =
 
 export const closeConversationRequest = (botpressConversationId: string): CloseConversationRequest => ({
   botpressConversationId,
-  reason: 'The end user typed /end',
 })
 
 /** Examples of the three webhook events. */

@@ -1,6 +1,6 @@
 import type { Response } from '@botpress/sdk'
 import type * as bp from './bp'
-import type { WebhookEvent } from './contract/webhook-events'
+import type { WebhookEvent } from '../contract/webhook-events'
 import { classify } from './failures/classify'
 import { helpdeskFor, type ConnectedHelpdesk } from './helpdesks/registry'
 import { duplicate, failureAnswer, isDuplicate, processed, refuse, toResponse, type Answer } from './webhook/answers'

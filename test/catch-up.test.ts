@@ -1,7 +1,7 @@
 import { Client } from '@botpress/client'
 import { IntegrationSpecificClient } from '@botpress/sdk'
 import { describe, expect, it } from 'vitest'
-import type { MessageCreatedEvent } from '../src/contract/webhook-events'
+import type { MessageCreatedEvent } from '../contract/webhook-events'
 import type { Helpdesk } from '../src/helpdesks/helpdesk'
 import type * as bp from '../src/bp'
 import { catchUp, onceMoreIfInProgress } from '../src/webhook/catch-up'

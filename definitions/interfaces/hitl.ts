@@ -150,5 +150,3 @@ export const hitlInterfacePackage = {
   version: '2.1.0',
   definition: hitlInterface,
 } satisfies InterfacePackage
-
-export { historyMessageSchema }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { signRequest, type SignatureHeaders } from '../../src/helpdesk/sign'
+import { signRequest, type SignatureHeaders } from '../../contract/signature'
 
 /*
  * Raw signed calls, for what the integration's client cannot do on purpose: repeat a request with the same

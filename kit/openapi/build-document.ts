@@ -10,8 +10,8 @@ import {
   createUserRequestSchema,
   historyEntrySchema,
   sessionSchema,
-} from '../../src/contract/helpdesk-api'
-import { authorSchema, historyMessageTypes, payloadSchemas, type HistoryMessageType } from '../../src/contract/messages'
+} from '../../contract/helpdesk-api'
+import { authorSchema, historyMessageTypes, payloadSchemas, type HistoryMessageType } from '../../contract/messages'
 import {
   agentAssignedEventSchema,
   agentSchema,
@@ -20,7 +20,7 @@ import {
   webhookErrorAnswerSchema,
   webhookEventSchema,
   webhookOkAnswerSchema,
-} from '../../src/contract/webhook-events'
+} from '../../contract/webhook-events'
 import { defaultRetryPolicy } from '../../src/helpdesk/http'
 import {
   closeConversationRequest,
@@ -35,7 +35,7 @@ import { addDiscriminators, shareComponents, toOpenApiSchema } from './json-sche
 /*
  * The helpdesk wire contract as an OpenAPI 3.1 document, built from the zod schemas the integration validates with:
  * `paths` are the calls a helpdesk serves, `webhooks` the events it POSTs to the integration. Only prose is written
- * here; every schema comes from `src/contract`.
+ * here; every schema comes from `contract/`.
  */
 
 const MAX_WEBHOOK_BODY = '1 MiB'

@@ -16,7 +16,7 @@ const main = async () => {
   if (check) {
     const committed = await readFile(documentPath, 'utf8').catch(() => '')
     if (committed !== text) {
-      process.stderr.write(`docs/openapi.json is out of date with src/contract: run \`${REGENERATE_COMMAND}\`\n`)
+      process.stderr.write(`docs/openapi.json is out of date with contract/: run \`${REGENERATE_COMMAND}\`\n`)
       process.exitCode = 1
       return
     }

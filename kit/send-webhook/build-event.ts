@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { webhookEventSchema, webhookEventTypes, type WebhookEvent } from '../../src/contract/webhook-events'
+import { webhookEventSchema, webhookEventTypes, type WebhookEvent } from '../../contract/webhook-events'
 import { formatIssues } from '../../src/validation-issues'
 
 export type EventType = (typeof webhookEventTypes)[number]

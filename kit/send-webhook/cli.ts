@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { Webhook } from 'standardwebhooks'
+import { isSigningSecret } from '../../contract/signature'
 import { isMain, runMain, USAGE_ERROR, UsageError, type Io } from '../cli-util'
 import { describeNetworkError } from '../conformance/http'
 import { buildEvent, InvalidEventError, isEventType, type EventInput } from './build-event'
@@ -63,11 +63,7 @@ export const parseCommandLine = (argv: string[], env: Io['env']): Parsed | 'help
   if (!secret) throw new UsageError('--secret is required')
   if (!values.conversation) throw new UsageError('--conversation is required')
   if (type === 'agent.assigned' && !values['agent-id']) throw new UsageError('agent.assigned needs --agent-id')
-  try {
-    new Webhook(secret)
-  } catch {
-    throw new UsageError('--secret is not a Standard Webhooks secret (whsec_ followed by base64)')
-  }
+  if (!isSigningSecret(secret)) throw new UsageError('--secret is not a Standard Webhooks secret (whsec_ followed by base64)')
   const timeoutMs = values.timeout === undefined ? 15_000 : Number(values.timeout)
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a positive number of milliseconds')
   return {

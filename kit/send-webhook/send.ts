@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import type { WebhookEvent } from '../../src/contract/webhook-events'
-import { signRequest } from '../../src/helpdesk/sign'
+import type { WebhookEvent } from '../../contract/webhook-events'
+import { signRequest } from '../../contract/signature'
 
 export type SentWebhook = {
   webhookId: string

@@ -7,16 +7,16 @@
  *
  * Each action first records the change in the helpdesk (the agent sees it at once), then sends the event and
  * records the delivery result. `agent.id` must be stable: the integration keeps one Botpress user per agent id.
- * The events are checked against the contract's schemas (src/contract/webhook-events.ts) before they leave.
+ * The events are checked against the contract's schemas (contract/webhook-events.ts) before they leave.
  */
-import { relayedMessageSchema } from '../../src/contract/helpdesk-api'
+import { relayedMessageSchema } from '../../contract/helpdesk-api'
 import {
   agentAssignedEventSchema,
   agentSchema,
   conversationClosedEventSchema,
   messageCreatedEventSchema,
   type Agent,
-} from '../../src/contract/webhook-events'
+} from '../../contract/webhook-events'
 import { newId, type Delivery, type HelpdeskStore, type Ticket } from './store'
 import type { OutgoingEvent, SendEvent } from './webhook-sender'
 

@@ -7,7 +7,7 @@
  *   POST /conversations/{id}/messages     200 { id }   404 unknown ticket, 409 closed ticket
  *   POST /conversations/{id}/close        200 { ok }   404 unknown ticket, 409 already closed
  *
- * Bodies are validated with the contract's own zod schemas (src/contract/helpdesk-api.ts); a failure answers
+ * Bodies are validated with the contract's own zod schemas (contract/helpdesk-api.ts); a failure answers
  * 400 { error: { code, message, issues: [{ path, message }] } }. Authentication and idempotency happen before
  * these handlers run (server.ts), so each handler only does its one job.
  */
@@ -17,8 +17,8 @@ import {
   createConversationRequestSchema,
   createMessageRequestSchema,
   createUserRequestSchema,
-} from '../../src/contract/helpdesk-api'
-import type { Author } from '../../src/contract/messages'
+} from '../../contract/helpdesk-api'
+import type { Author } from '../../contract/messages'
 import { decodeSegment } from './http'
 import type { Answer, HelpdeskStore, TicketMessage } from './store'
 
@@ -135,7 +135,7 @@ const routes: Route[] = [
       const ticket = store.ticket(ticketId)
       if (!ticket) return errorAnswer(404, 'not_found', `No conversation ${ticketId}`)
       if (ticket.status === 'closed') return errorAnswer(409, 'conversation_closed', `Conversation ${ticketId} is already closed`)
-      store.close(ticket, 'integration', parsed.data.reason)
+      store.close(ticket, 'integration')
       return ok({ ok: true })
     },
   },

@@ -12,13 +12,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Agent } from '../../src/contract/webhook-events'
+import { verifySignature } from '../../contract/signature'
+import type { Agent } from '../../contract/webhook-events'
 import { createAgentActions, type AgentMessage } from './agent'
 import { handleAgentRequest } from './agent-routes'
 import { readBody, sendJson } from './http'
 import { errorAnswer, handleContractCall } from './routes'
 import { HelpdeskStore, readOnlyView, type Answer, type Change, type Delivery, type HelpdeskStoreView } from './store'
-import { verifyBearer, verifySignature } from './verify'
+import { verifyBearer } from './verify'
 import { createWebhookSender, type WebhookRetry } from './webhook-sender'
 
 export type ReferenceHelpdeskOptions = {
@@ -81,7 +82,7 @@ export const startReferenceHelpdesk = async (options: ReferenceHelpdeskOptions):
     if (!raw) return sendJson(res, errorAnswer(413, 'payload_too_large', 'The body is over 1 MiB'))
 
     const signature = verifySignature(options.secret, raw, req.headers)
-    if (!signature.ok) return sendJson(res, errorAnswer(401, 'invalid_signature', signature.message))
+    if (!signature.ok) return sendJson(res, errorAnswer(401, 'invalid_signature', signature.reason))
     if (options.apiToken !== undefined && !verifyBearer(options.apiToken, req.headers.authorization)) {
       const answer = errorAnswer(401, 'invalid_token', 'Missing or wrong Authorization: Bearer token')
       return sendJson(res, { ...answer, headers: { 'www-authenticate': 'Bearer' } })

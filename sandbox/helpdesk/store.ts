@@ -12,9 +12,9 @@
  * as the change they describe.
  */
 import { randomUUID } from 'node:crypto'
-import type { SessionFields } from '../../src/contract/helpdesk-api'
-import type { Author } from '../../src/contract/messages'
-import type { Agent, WebhookEvent } from '../../src/contract/webhook-events'
+import type { SessionFields } from '../../contract/helpdesk-api'
+import type { Author } from '../../contract/messages'
+import type { Agent, WebhookEvent } from '../../contract/webhook-events'
 
 export type User = {
   id: string

@@ -8,8 +8,8 @@
  * Answers: 2xx delivered (`{ ok: true }`, maybe `duplicate: true`); 5xx or no answer at all: retried with
  * exponential backoff, a bounded number of times; any 4xx is final (the integration says "do not retry").
  */
-import { Webhook } from 'standardwebhooks'
-import type { WebhookEvent } from '../../src/contract/webhook-events'
+import { signRequest } from '../../contract/signature'
+import type { WebhookEvent } from '../../contract/webhook-events'
 import type { Delivery } from './store'
 
 export type WebhookRetry = { attempts: number; baseDelayMs: number }
@@ -46,18 +46,11 @@ const describe = (error: unknown): string => {
 }
 
 export const createWebhookSender = (options: SenderOptions): SendEvent => {
-  const webhook = new Webhook(options.secret)
   const retry = options.retry ?? defaultWebhookRetry
   const timeoutMs = options.timeoutMs ?? 10_000
 
   const postOnce = async (url: string, webhookId: string, body: string): Promise<Attempt> => {
-    const now = new Date()
-    const headers = {
-      'content-type': 'application/json',
-      'webhook-id': webhookId,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': webhook.sign(webhookId, now, body),
-    }
+    const headers = { 'content-type': 'application/json', ...signRequest(options.secret, webhookId, body) }
     try {
       const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
       return { status: response.status, body: parseBody(await response.text()) }

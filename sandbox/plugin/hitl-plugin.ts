@@ -6,7 +6,7 @@
 import { Client } from '@botpress/client'
 import { EventEmitter } from 'node:events'
 import type { BotpressApiServer } from '../botpress-api'
-import type { HistoryMessageType, MessagePayload } from '../../src/contract/messages'
+import type { HistoryMessageType, MessagePayload } from '../../contract/messages'
 import { renderText } from '../../src/helpdesk/render-text'
 import type { IntegrationCaller } from '../cloud/integration-caller'
 import { count, quote, type HopLog } from '../hop-log'

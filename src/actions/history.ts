@@ -1,6 +1,6 @@
 import type * as bp from '../bp'
-import { HISTORY_BUDGET_BYTES, type HistoryEntry } from '../contract/helpdesk-api'
-import { historyMessageTypes, type HistoryMessageType, type MessagePayload } from '../contract/messages'
+import { HISTORY_BUDGET_BYTES, type HistoryEntry } from '../../contract/helpdesk-api'
+import { historyMessageTypes, type HistoryMessageType, type MessagePayload } from '../../contract/messages'
 import { renderText } from '../helpdesk/render-text'
 
 type HistoryMessage = bp.ActionProps['startHitl']['input']['messageHistory'][number]

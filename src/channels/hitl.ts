@@ -1,7 +1,7 @@
 import { RuntimeError } from '@botpress/sdk'
 import type * as bp from '../bp'
-import type { CreateMessageRequest } from '../contract/helpdesk-api'
-import type { RelayedMessageType } from '../contract/messages'
+import type { CreateMessageRequest } from '../../contract/helpdesk-api'
+import type { RelayedMessageType } from '../../contract/messages'
 import { helpdeskFor } from '../helpdesks/registry'
 import { renderText } from '../helpdesk/render-text'
 

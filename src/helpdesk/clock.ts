@@ -5,7 +5,7 @@
  */
 export type Clock = { now(): number; sleep(ms: number): Promise<void> }
 
-export const realClock: Clock = {
+const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }

@@ -86,5 +86,3 @@ export const helpdeskErrors = (secrets: ReadonlyArray<string | undefined>) => {
       make(call, `was not sent: ${reason}`, { kind: 'refused', code }),
   }
 }
-
-export type HelpdeskErrors = ReturnType<typeof helpdeskErrors>

@@ -3,12 +3,12 @@ import axiosRetry, { exponentialDelay, retryAfter } from 'axios-retry'
 import http from 'node:http'
 import https from 'node:https'
 import { boundedCache } from '../bounded-cache'
-import { MAX_ANSWER_BYTES } from '../contract/helpdesk-api'
+import { MAX_ANSWER_BYTES } from '../../contract/helpdesk-api'
 import { classify, isTransient } from '../failures/classify'
 import { clock } from './clock'
 import { helpdeskUrlRefusal } from './address-rules'
 import { ADDRESS_REFUSED, guardedLookup } from './guarded-lookup'
-import { signRequest } from './sign'
+import { signRequest } from '../../contract/signature'
 
 /** Retries stay inside `budgetMs`, which leaves room in the Botpress action time limit for the rest of an action. */
 export type RetryPolicy = { retries: number; baseDelayMs: number; budgetMs: number }

@@ -1,4 +1,4 @@
-import type { HistoryMessageType, MessagePayload } from '../contract/messages'
+import type { HistoryMessageType, MessagePayload } from '../../contract/messages'
 
 type Media = { title?: string }
 type Option = { label: string }

@@ -3,8 +3,8 @@ import type {
   CreateConversationRequest,
   CreateMessageRequest,
   CreateUserRequest,
-} from '../contract/helpdesk-api'
-import type { AgentAssignedEvent, MessageCreatedEvent, WebhookEvent } from '../contract/webhook-events'
+} from '../../contract/helpdesk-api'
+import type { AgentAssignedEvent, MessageCreatedEvent, WebhookEvent } from '../../contract/webhook-events'
 import type { ValidationIssue } from '../validation-issues'
 
 /*

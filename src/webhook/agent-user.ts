@@ -1,5 +1,5 @@
 import type * as bp from '../bp'
-import type { Agent } from '../contract/webhook-events'
+import type { Agent } from '../../contract/webhook-events'
 import { canonicalInstant, occurredBefore } from './occurred-at'
 
 type User = Awaited<ReturnType<bp.Client['getUser']>>['user']

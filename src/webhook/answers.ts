@@ -1,5 +1,5 @@
 import type { Response } from '@botpress/sdk'
-import type { WebhookErrorAnswer, WebhookOkAnswer } from '../contract/webhook-events'
+import type { WebhookErrorAnswer, WebhookOkAnswer } from '../../contract/webhook-events'
 import type { Failure } from '../failures/classify'
 import type { ValidationIssue } from '../validation-issues'
 

@@ -1,5 +1,5 @@
 import type * as bp from '../bp'
-import type { WebhookEvent } from '../contract/webhook-events'
+import type { WebhookEvent } from '../../contract/webhook-events'
 import type { Helpdesk } from '../helpdesks/helpdesk'
 import type { Answer } from './answers'
 import { deliveryKey, type Delivery } from './delivery'
@@ -60,7 +60,7 @@ export const catchUp = async (
     // a long backlog is relayed over several webhooks rather than past the helpdesk's time limit
     if (clock.now() - startedAt > clock.budgetMs) break
     if (event.type === 'agent.assigned') {
-      // the agent assigned now; announced only when not the one announced last (the agentId tag)
+      // the agent assigned now; announced only when not the one announced last (the conversation's agentId tag)
       if (event.agent.id === conversation.tags.agentId) continue
       const delivery = { key: deliveryKey(`assigned\u0000${event.id ?? event.agent.id}`) }
       const answer = await onceMoreIfInProgress(() => onAgentAssigned(client, event, delivery))

@@ -1,5 +1,5 @@
 import type * as bp from '../bp'
-import type { WebhookEvent } from '../contract/webhook-events'
+import type { WebhookEvent } from '../../contract/webhook-events'
 import type { Answer } from './answers'
 import type { Delivery } from './delivery'
 import { onAgentAssigned } from './events/agent-assigned'

@@ -1,4 +1,4 @@
-import type { WebhookEvent } from '../contract/webhook-events'
+import type { WebhookEvent } from '../../contract/webhook-events'
 import type { ValidationIssue } from '../validation-issues'
 
 /*

@@ -9,7 +9,7 @@ import {
   createUserRequestSchema,
   type CreateConversationRequest,
   type CreateMessageRequest,
-} from '../../src/contract/helpdesk-api'
+} from '../../contract/helpdesk-api'
 
 /*
  * A small helpdesk that implements the contract correctly, for the conformance checker's tests; each flaw turns one

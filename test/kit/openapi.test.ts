@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import Ajv2020 from 'ajv/dist/2020'
 import { describe, expect, it } from 'vitest'
-import { createConversationRequestSchema, createMessageRequestSchema } from '../../src/contract/helpdesk-api'
-import { webhookEventSchema } from '../../src/contract/webhook-events'
+import { createConversationRequestSchema, createMessageRequestSchema } from '../../contract/helpdesk-api'
+import { webhookEventSchema } from '../../contract/webhook-events'
 import { createConversationRequest, messageCases, sampleEvents } from '../../kit/fixtures'
 import { buildOpenApiDocument } from '../../kit/openapi/build-document'
 import { isJsonObject, type Json, type JsonObject } from '../../kit/openapi/json'
@@ -86,7 +86,7 @@ describe('OpenAPI document', () => {
     const generated = renderOpenApiDocument()
     expect(
       committed === generated,
-      `docs/openapi.json differs from what src/contract generates: run \`${REGENERATE_COMMAND}\` (npx tsx kit/openapi/write.ts) and commit docs/openapi.json`
+      `docs/openapi.json differs from what contract/ generates: run \`${REGENERATE_COMMAND}\` (npx tsx kit/openapi/write.ts) and commit docs/openapi.json`
     ).toBe(true)
   })
 

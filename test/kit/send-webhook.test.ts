@@ -7,7 +7,7 @@ import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../../kit/send-webhook/cli'
 import { parseEvent } from '../../src/helpdesks/contract/parse-event'
-import { verifySignature } from '../../src/helpdesks/contract/verify-signature'
+import { verifySignature } from '../../contract/signature'
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`
 const root = fileURLToPath(new URL('../../', import.meta.url))

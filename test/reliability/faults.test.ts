@@ -16,6 +16,7 @@ import {
   snapshot,
   type Delivery,
 } from '../harness/reliability'
+import { LEASE_MS } from '../../src/webhook/turn'
 
 /*
  * Faults on both sides. The helpdesk (a contract-keeping fake on a real loopback socket) times out, resets the
@@ -277,7 +278,7 @@ describe('the Botpress API fails in the middle of a webhook', () => {
   const assignDone = (before: string[]) => () => {
     expect(announcements(world.api).map((a) => a.agentId)).toEqual([...before, GRACE.id])
     expect(graceUser()).toMatchObject({ name: GRACE.name, pictureUrl: GRACE.pictureUrl })
-    expect(conversation().tags.agentId).toBe(GRACE.id)
+    expect(conversation().tags.agentUserId).toBe(graceUser()!.id)
   }
   const closeDone = () => {
     expect(announcements(world.api).map((a) => a.type)).toEqual(['hitlStopped'])
@@ -355,7 +356,7 @@ describe('the Botpress API fails in the middle of a webhook', () => {
       } else {
         expect503(first)
         world.api.clearFailures()
-        later(11_000) // a turn given back lapses in 1 s; one left after a dropped connection, at the end of its lease
+        later(LEASE_MS + 1_000) // a turn given back lapses in 1 s; one left after a dropped connection, at the end of its lease
         const retry = await run(deliverEvent(step.delivery))
         expect(retry.status).toBe(200)
       }
@@ -373,7 +374,7 @@ describe('the Botpress API fails in the middle of a webhook', () => {
     expect(world.api.callsTo('createEvent')).toHaveLength(4)
     // no answer came: a write may still land, so the turn is not given back but lapses at the end of its lease
     expect((await run(deliverEvent(assignGrace))).body).toMatchObject({ error: { code: 'in_progress' } })
-    later(11_000)
+    later(LEASE_MS + 1_000)
     expect((await run(deliverEvent(assignGrace))).body).toEqual({ ok: true })
     assignDone([])()
   }, 20_000)
@@ -387,11 +388,11 @@ describe('the Botpress API fails in the middle of a webhook', () => {
       world.api.failNext('createEvent', { status: 500 })
       world.api.failNext('setState', { status: 500 })
       expect503(await run(deliverEvent(delivery)))
-      // the helpdesk retries a 503 with backoff: while the dead claim lives it may be told to come back later (503), but
-      // the answer that ends its retries (200) must come with the announcement made
+      // the helpdesk retries a 503 with backoff: until the turn that could not be given back lapses (its lease) it may
+      // be told to come back later (503), but the answer that ends its retries (200) must come with the announcement made
       let answer = await run(deliverEvent(delivery))
       for (let attempt = 0; attempt < 3 && answer.status === 503; attempt++) {
-        clockOffset += 61_000
+        later(LEASE_MS + 1_000)
         answer = await run(deliverEvent(delivery))
       }
       expect(answer.status).toBe(200)
@@ -419,7 +420,7 @@ describe('the Botpress API fails in the middle of a webhook', () => {
       expect503(await run(deliverEvent(close)))
       later()
       expect((await run(deliverEvent(close))).status).toBe(200)
-      clockOffset += 61_000
+      later(LEASE_MS + 1_000)
       expect((await run(deliverEvent(close))).body).toEqual({ ok: true, duplicate: true })
       expect(announcements(world.api).map((a) => a.type)).toEqual(['hitlStopped'])
     })
@@ -430,7 +431,7 @@ describe('the Botpress API fails in the middle of a webhook', () => {
       expect503(await run(deliverEvent(assignGrace)))
       later()
       expect((await run(deliverEvent(assignGrace))).status).toBe(200)
-      clockOffset += 61_000
+      later(LEASE_MS + 1_000)
       expect((await run(deliverEvent(assignGrace))).body).toEqual({ ok: true, duplicate: true })
       expect(announcements(world.api).map((a) => a.agentId)).toEqual([GRACE.id])
     })

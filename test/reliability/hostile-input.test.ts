@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { webhookEventSchema } from '../../src/contract/webhook-events'
+import { webhookEventSchema } from '../../contract/webhook-events'
 import { useWorld } from '../harness/botpress'
 import { deliver, signatureHeaders, TEST_SECRET, type WebhookAnswer } from '../harness/integration'
 import { openConversation, snapshot } from '../harness/reliability'

@@ -1,5 +1,5 @@
-import { createdResourceSchema } from '../../../src/contract/helpdesk-api'
-import { MAX_REQUEST_BYTES } from '../../../src/contract/helpdesk-api'
+import { createdResourceSchema } from '../../../contract/helpdesk-api'
+import { MAX_REQUEST_BYTES } from '../../../contract/helpdesk-api'
 import { createConversationRequest, historyTypes, largeConversationRequest, type Ids } from '../../fixtures'
 import { clientFailure, describeAnswer, rawCall } from '../explain'
 import { RuleFailure, type Rule, type RuleContext } from '../types'

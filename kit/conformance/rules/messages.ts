@@ -1,4 +1,4 @@
-import { createMessageResponseSchema } from '../../../src/contract/helpdesk-api'
+import { createMessageResponseSchema } from '../../../contract/helpdesk-api'
 import { messageCases, type MessageCase } from '../../fixtures'
 import { clientFailure, rawCall } from '../explain'
 import { RuleFailure, type Rule, type RuleContext } from '../types'

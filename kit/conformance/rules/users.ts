@@ -1,4 +1,4 @@
-import { createdResourceSchema } from '../../../src/contract/helpdesk-api'
+import { createdResourceSchema } from '../../../contract/helpdesk-api'
 import { createUserRequest } from '../../fixtures'
 import { clientFailure, rawCall } from '../explain'
 import { RuleFailure, type Rule } from '../types'

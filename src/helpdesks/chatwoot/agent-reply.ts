@@ -1,4 +1,4 @@
-import type { Agent, MessageCreatedEvent } from '../../contract/webhook-events'
+import type { Agent, MessageCreatedEvent } from '../../../contract/webhook-events'
 import type { Attachment, Sender } from './schemas'
 
 /*

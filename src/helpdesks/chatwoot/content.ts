@@ -1,4 +1,4 @@
-import type { CreateConversationRequest, CreateMessageRequest, HistoryEntry } from '../../contract/helpdesk-api'
+import type { CreateConversationRequest, CreateMessageRequest, HistoryEntry } from '../../../contract/helpdesk-api'
 
 /*
  * What the agent reads in Chatwoot. The handoff opens with one message from the customer (incoming, so that Chatwoot

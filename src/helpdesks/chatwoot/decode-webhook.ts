@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { WebhookEvent } from '../../contract/webhook-events'
+import type { WebhookEvent } from '../../../contract/webhook-events'
 import type { DecodedWebhook, IncomingWebhook, WebhookDecoder } from '../helpdesk'
 import { agentOf, agentReplyEvents, isHumanPublicReply, toSecond } from './agent-reply'
 import type { ChatwootConfig } from './config'

@@ -9,8 +9,8 @@ import {
   type CreateConversationRequest,
   type CreateMessageRequest,
   type CreateUserRequest,
-} from '../../contract/helpdesk-api'
-import { pathSegment, UnsafeIdError } from '../../contract/helpdesk-id'
+} from '../../../contract/helpdesk-api'
+import { pathSegment, UnsafeIdError } from '../../../contract/helpdesk-id'
 import { formatIssues } from '../../validation-issues'
 import { helpdeskErrors, type CallName } from '../../helpdesk/errors'
 import { clock } from '../../helpdesk/clock'

@@ -1,6 +1,6 @@
 import type { DecodedWebhook, IncomingWebhook } from '../helpdesk'
 import { parseEvent } from './parse-event'
-import { verifySignature } from './verify-signature'
+import { verifySignature } from '../../../contract/signature'
 
 /**
  * A webhook of the hitl contract: the Standard Webhooks signature over the raw body first (a forged request is a 401,

@@ -1,4 +1,4 @@
-import { webhookEventSchema, type WebhookEvent } from '../../contract/webhook-events'
+import { webhookEventSchema, type WebhookEvent } from '../../../contract/webhook-events'
 import { formatIssues, type ValidationIssue } from '../../validation-issues'
 
 export type ParsedEvent =

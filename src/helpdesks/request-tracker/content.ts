@@ -1,4 +1,4 @@
-import type { CreateConversationRequest, CreateMessageRequest, HistoryEntry } from '../../contract/helpdesk-api'
+import type { CreateConversationRequest, CreateMessageRequest, HistoryEntry } from '../../../contract/helpdesk-api'
 
 /*
  * What agents read in Request Tracker: the ticket's first content (description, routing fields, history) and each

@@ -1,5 +1,5 @@
 import type * as bp from '../../bp'
-import type { AgentAssignedEvent } from '../../contract/webhook-events'
+import type { AgentAssignedEvent } from '../../../contract/webhook-events'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { lastAssignedUser } from '../announcements'
 import { closedConversation, duplicate, inProgress, processed, unknownConversation, type Answer } from '../answers'
@@ -11,7 +11,7 @@ import { withTurn } from '../turn'
 const KEEP_ASSIGNMENTS = 16
 
 /*
- * The conversation's tags record the assignment in force: the agent (agentId, agentUserId), when it occurred
+ * The conversation's tags record the assignment in force: the agent's Botpress user (agentUserId), when it occurred
  * (assignedAt) and the deliveries of the last assignments (assignments, the one in force last). They are written
  * under the conversation's turn, before hitlAssigned, so that:
  * - a redelivery of an assignment that was replaced since is a duplicate, whatever happened after it (no event log);

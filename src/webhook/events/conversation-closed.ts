@@ -1,5 +1,5 @@
 import type * as bp from '../../bp'
-import type { ConversationClosedEvent } from '../../contract/webhook-events'
+import type { ConversationClosedEvent } from '../../../contract/webhook-events'
 import { stopAnnounced } from '../announcements'
 import { duplicate, inProgress, processed, unknownConversation, type Answer } from '../answers'
 import type { Delivery } from '../delivery'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type * as bp from '../../bp'
-import type { MessageCreatedEvent } from '../../contract/webhook-events'
+import type { MessageCreatedEvent } from '../../../contract/webhook-events'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { closedConversation, duplicate, processed, unknownConversation, type Answer } from '../answers'
 import type { Delivery } from '../delivery'

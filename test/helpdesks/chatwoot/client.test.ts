@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { CreateConversationRequest } from '../../../src/contract/helpdesk-api'
+import type { CreateConversationRequest } from '../../../contract/helpdesk-api'
 import { chatwootHelpdesk } from '../../../src/helpdesks/chatwoot/client'
 import type { ChatwootConfig } from '../../../src/helpdesks/chatwoot/config'
 import type { Helpdesk } from '../../../src/helpdesks/helpdesk'

@@ -59,7 +59,8 @@ export const webhookEventSchema = z.discriminatedUnion('type', [
   conversationClosedEventSchema,
 ])
 
-export const webhookEventTypes = ['message.created', 'agent.assigned', 'conversation.closed'] as const
+/** The event types, read from the union so that a new event cannot be left out. */
+export const webhookEventTypes = webhookEventSchema.options.map((option) => option.shape.type.value)
 
 export const webhookOkAnswerSchema = z.object({
   ok: z.literal(true),

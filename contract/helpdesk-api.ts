@@ -91,9 +91,9 @@ export const createMessageResponseSchema = z
   .object({ id: helpdeskId.optional().describe("The helpdesk's message id") })
   .passthrough()
 
+// No reason: stopHitl (hitl@2.1.0) does not say why the session ends (the end user left, a timeout, the bot's flow).
 export const closeConversationRequestSchema = z.object({
   botpressConversationId: z.string().min(1).describe('Botpress id of the downstream conversation'),
-  reason: z.string().optional().describe('Why the session ended, when known'),
 })
 
 export type SessionFields = z.infer<typeof sessionSchema>
