@@ -37,6 +37,8 @@ describe('9. permanent and transient Botpress failures are told apart', () => {
 
   it('5xx, 429 and network errors answer 503 with Retry-After', async () => {
     await openConversation(world.api)
+    // fake time: after a dropped connection the SDK client waits 1, 2 and 3 s before its retries
+    useFakeClock()
     for (const fault of [
       // the SDK client retries each of these 3 times itself (Retry-After 0: at once) before the webhook answers
       { status: 500, times: 4, headers: { 'retry-after': '0' } },
@@ -45,7 +47,7 @@ describe('9. permanent and transient Botpress failures are told apart', () => {
       { status: 0, dropConnection: true, times: 4, headers: { 'retry-after': '0' } },
     ]) {
       world.api.failNext('listConversations', fault)
-      const answer = await send(message(), 'wh_1')
+      const answer = await drive(send(message(), 'wh_1'))
       expectAnswer(answer, 503, { error: { code: 'botpress_unavailable' } })
       expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1)
     }
