@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { FailOptions, Operation } from '../../sandbox/botpress-api'
 import { useWorld } from '../harness/botpress'
 import { useSkippedWaits, withoutWaiting } from '../harness/clock'
+import { seedEndUser } from '../harness/seed'
 import { drive, useFakeClock } from '../harness/webhook-world'
 import { startFakeHelpdesk, type FakeHelpdesk, type Fault } from '../harness/fake-helpdesk'
 import { relayMessage, runAction, TEST_SECRET, TEST_TOKEN, testConfig, type WebhookAnswer } from '../harness/integration'
 import {
   agentAssigned,
   announcements,
-  botClient,
   conversationClosed,
   deliverEvent,
   messageCreated,
@@ -71,11 +71,9 @@ describe('the helpdesk fails', () => {
 
   let endUserId = ''
   let conversationId = ''
-  const seedEndUser = async () => {
+  const seedUserAndContact = async () => {
     helpdesk.state.users.push({ id: 'hd_user_1', botpressUserId: 'pending', name: 'Ada' })
-    const { user } = await botClient(world.api).createUser({ name: 'Ada', tags: { id: 'hd_user_1' } })
-    endUserId = user.id
-    world.api.resetCalls()
+    endUserId = (await seedEndUser(world.api)).id
   }
   const seedTicket = async () => {
     const conversation = await openConversation(world.api, { id: 'hd_conv_1' })
@@ -106,7 +104,7 @@ describe('the helpdesk fails', () => {
       name: 'startHitl',
       method: 'POST',
       path: /^\/conversations$/,
-      prepare: seedEndUser,
+      prepare: seedUserAndContact,
       run: async () =>
         outcomeOf(
           await runAction(

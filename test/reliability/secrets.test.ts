@@ -8,7 +8,7 @@ import { useSkippedWaits } from '../harness/clock'
 import { startFakeHelpdesk, type FakeHelpdesk, type Fault } from '../harness/fake-helpdesk'
 import { deliver, invoke, register, relayMessage, runAction, testConfig } from '../harness/integration'
 import { startLoopback } from '../harness/loopback'
-import { botClient, openConversation } from '../harness/reliability'
+import { openConversation, seedEndUser } from '../harness/seed'
 
 /*
  * The API token and the webhook secret never leave the integration: not in a log line (stdout, stderr, any console
@@ -84,8 +84,7 @@ describe('no secret in logs, errors or answers', () => {
 
   const endUser = async () => {
     helpdesk.state.users.push({ id: 'hd_user_1', botpressUserId: 'x', name: 'Ada' })
-    const { user } = await botClient(world.api).createUser({ name: 'Ada', tags: { id: 'hd_user_1' } })
-    return user.id
+    return (await seedEndUser(world.api)).id
   }
   const ticket = async () => {
     const conversation = await openConversation(world.api, { id: 'hd_conv_1' })

@@ -75,8 +75,8 @@ describe('10. one installation never touches another one', () => {
 
   it('ticket ids collide: each webhook reaches its own installation’s conversation and agent user', async () => {
     useFakeClock()
-    const conversationA = await openConversation(world.api, 'hd_conv_1', 'hitl')
-    const conversationB = await openConversation(world.api, 'hd_conv_1', 'hitl-b')
+    const conversationA = await openConversation(world.api, { id: 'hd_conv_1' }, 'hitl')
+    const conversationB = await openConversation(world.api, { id: 'hd_conv_1' }, 'hitl-b')
 
     expectAnswer(await drive(sendB(message('m_b'), 'wh_b_1')), 200, { ok: true })
     expectAnswer(await drive(send(message('m_a'), 'wh_a_1')), 200, { ok: true })
@@ -99,7 +99,7 @@ describe('10. one installation never touches another one', () => {
   })
 
   it('a conversation opened by one installation is unknown to the other', async () => {
-    await openConversation(world.api, 'hd_only_a', 'hitl')
+    await openConversation(world.api, { id: 'hd_only_a' }, 'hitl')
     const answer = await sendB({ ...message(), conversationId: 'hd_only_a' }, 'wh_b_1')
     expectAnswer(answer, 404, { error: { code: 'unknown_conversation' } })
     nothingCreated()
@@ -107,7 +107,7 @@ describe('10. one installation never touches another one', () => {
 
   it('the bot sees each installation’s tags under its own prefix', async () => {
     const client = new Client({ apiUrl: world.api.url, botId: BOT_ID })
-    await openConversation(world.api, 'hd_conv_1', 'hitl-b')
+    await openConversation(world.api, { id: 'hd_conv_1' }, 'hitl-b')
     const { conversations } = await client.listConversations({})
     expect(conversations.map((c) => c.tags)).toEqual([{ 'hitl-b:id': 'hd_conv_1' }])
   })
