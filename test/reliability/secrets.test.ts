@@ -91,11 +91,12 @@ describe('no secret in logs, errors or answers', () => {
     helpdesk.state.tickets.push({ id: 'hd_conv_1', botpressConversationId: conversation.id, closed: false })
     return conversation
   }
-  const relay = (conversation: { id: string }, configuration = config) =>
+  /** `helpdeskId`: the ticket's id (default: the one `ticket()` seeds) */
+  const relay = (conversation: { id: string; helpdeskId?: string }, configuration = config) =>
     relayMessage({
       type: 'text',
       payload: { text: 'hello', userId: 'user_end' },
-      conversation: { id: conversation.id, tags: { id: 'hd_conv_1' } },
+      conversation: { id: conversation.id, tags: { id: conversation.helpdeskId ?? 'hd_conv_1' } },
       messageId: 'msg_1',
       configuration,
     }).then((res) => keep(res))
@@ -105,7 +106,7 @@ describe('no secret in logs, errors or answers', () => {
     expect(created.status).toBe(200)
     const started = keep(await runAction<{ conversationId: string }>('startHitl', { userId: created.output!.userId, messageHistory: [] }, config))
     expect(started.status).toBe(200)
-    const conversation = { id: started.output!.conversationId }
+    const conversation = { id: started.output!.conversationId, helpdeskId: helpdesk.state.tickets[0]!.id }
     expect((await relay(conversation)).status ?? 200).toBe(200)
     keep(await runAction('stopHitl', { conversationId: conversation.id }, config))
     expect(helpdesk.calls.every((c) => c.authorization === AUTHORIZATION && c.signed)).toBe(true)
