@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -12,8 +13,8 @@ export default defineConfig({
     isolate: false,
     unstubEnvs: true,
     // vitest's default is one worker per core minus one: a single worker on a 2-core machine. The slowest files wait
-    // on Chromium and child processes, so two workers overlap that waiting with the other files' work.
-    maxWorkers: 2,
+    // on Chromium, child processes and fake time's real pauses, so at least two workers overlap that waiting.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // the helpdesks of the tests listen on 127.0.0.1 (src/helpdesk/address-rules.ts)
     env: { HITL_ALLOW_LOOPBACK_HELPDESK: '1' },
     // console lines of passing tests are kept from the output; test/harness/logs.ts lets a test assert on them
