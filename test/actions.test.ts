@@ -1,25 +1,13 @@
-import { Client } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
 import { useSkippedWaits } from './harness/clock'
 import { botOf, useWorld } from './harness/botpress'
 import { assertSigned, expectHelpdeskCall } from './harness/helpdesk'
-import { BOT_ID, runAction, TEST_SECRET, TEST_TOKEN, testConfig } from './harness/integration'
+import { runAction, TEST_SECRET, TEST_TOKEN, testConfig } from './harness/integration'
+import { botClient, openConversation, seedEndUser } from './harness/seed'
 
 const world = useWorld()
 useSkippedWaits()
-const client = () => new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl' })
 
-const seedEndUser = async (helpdeskId = 'hd_user_1') => {
-  const { user } = await client().createUser({ name: 'Ada', tags: { id: helpdeskId } })
-  world.api.resetCalls()
-  return user
-}
-
-const seedConversation = async (tags: Record<string, string> = { id: 'hd_conv_1' }) => {
-  const { conversation } = await client().createConversation({ channel: 'hitl', tags })
-  world.api.resetCalls()
-  return conversation
-}
 
 const historyOfEveryType = [
   { source: { type: 'bot' }, type: 'text', payload: { text: 'Hi, how can I help?' } },
@@ -138,7 +126,7 @@ describe('createUser is retry-safe', () => {
 
 describe('startHitl', () => {
   it('opens the ticket with title, description, session fields and the whole history, each entry with its text', async () => {
-    const user = await seedEndUser()
+    const user = await seedEndUser(world.api)
     const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_7' }])
     const session = {
       priority: 'urgent',
@@ -190,7 +178,7 @@ describe('startHitl', () => {
   })
 
   it('forwards only the latest historyLimit messages', async () => {
-    const user = await seedEndUser()
+    const user = await seedEndUser(world.api)
     const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_8' }])
     await runAction('startHitl', { userId: user.id, messageHistory: historyOfEveryType }, { ...testConfig, historyLimit: 2 })
     const body = calls[0]!.body as { messages: Array<{ type: string }> }
@@ -198,7 +186,7 @@ describe('startHitl', () => {
   })
 
   it('leaves out history entries of a type the contract does not know', async () => {
-    const user = await seedEndUser()
+    const user = await seedEndUser(world.api)
     const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_9' }])
     const history = [
       { source: { type: 'bot' }, type: 'custom', payload: { name: 'widget' } },
@@ -211,14 +199,14 @@ describe('startHitl', () => {
   })
 
   it('refuses a user that createUser did not make, without calling the helpdesk', async () => {
-    const { user } = await client().createUser({ name: 'Stranger', tags: {} })
+    const { user } = await botClient(world.api).createUser({ name: 'Stranger', tags: {} })
     const result = await runAction('startHitl', { userId: user.id, messageHistory: [] })
     expect(result.error).toMatch(/no helpdesk id.*createUser/)
     expect(botOf(world.api).conversations).toHaveLength(0)
   })
 
   it('after a refusal, leaves no conversation the plugin or a webhook could use, and the request once fixed opens a new one', async () => {
-    const user = await seedEndUser()
+    const user = await seedEndUser(world.api)
     const refused = expectHelpdeskCall('POST', '/conversations', [400, { message: 'queue tier-9 does not exist' }])
     const input = { userId: user.id, messageHistory: [], hitlSession: { queue: 'tier-9' } }
     const result = await runAction('startHitl', input)
@@ -238,7 +226,7 @@ describe('startHitl: bounded history', () => {
   const say = (i: number, size: number) => ({ source: { type: 'bot' }, type: 'text', payload: { text: `${i}:${'x'.repeat(size)}` } })
 
   it('keeps the newest messages that fit in 512 KiB, drops the oldest, and says how many are left out', async () => {
-    const user = await seedEndUser()
+    const user = await seedEndUser(world.api)
     const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_big' }])
     const history = Array.from({ length: 100 }, (_, i) => say(i, 10_000))
     const result = await runAction('startHitl', { userId: user.id, messageHistory: history })
@@ -254,7 +242,7 @@ describe('startHitl: bounded history', () => {
   })
 
   it('counts the messages over the history limit and of unknown types as left out too', async () => {
-    const user = await seedEndUser()
+    const user = await seedEndUser(world.api)
     const calls = expectHelpdeskCall('POST', '/conversations', [201, { id: 'hd_conv_small' }])
     const history = [{ source: { type: 'bot' }, type: 'custom', payload: {} }, say(1, 1), say(2, 1), say(3, 1)]
     await runAction('startHitl', { userId: user.id, messageHistory: history }, { ...testConfig, historyLimit: 2 })
@@ -262,7 +250,7 @@ describe('startHitl: bounded history', () => {
   })
 
   it('a request over 1 MiB without its history (a huge description) fails at once, naming its size', async () => {
-    const user = await seedEndUser()
+    const user = await seedEndUser(world.api)
     const result = await runAction('startHitl', { userId: user.id, description: 'd'.repeat(1024 * 1024), messageHistory: [] })
     expect(result.error).toContain('Helpdesk call POST /conversations was not sent: its body is 1025 KiB, over the 1024 KiB')
     expect(botOf(world.api).conversations.filter((c) => c.tags.pendingFor !== undefined)).toEqual([])
@@ -271,7 +259,7 @@ describe('startHitl: bounded history', () => {
 
 describe('stopHitl', () => {
   it('closes the helpdesk conversation and marks the Botpress one closed', async () => {
-    const conversation = await seedConversation()
+    const conversation = await openConversation(world.api)
     const calls = expectHelpdeskCall('POST', '/conversations/hd_conv_1/close', [200, { ok: true }])
     const result = await runAction('stopHitl', { conversationId: conversation.id })
     expect(result).toEqual({ status: 200, output: {} })
@@ -282,7 +270,7 @@ describe('stopHitl', () => {
   })
 
   it.each([404, 409])('treats %i (already closed) as success', async (status) => {
-    const conversation = await seedConversation()
+    const conversation = await openConversation(world.api)
     expectHelpdeskCall('POST', '/conversations/hd_conv_1/close', [status, { error: { message: 'already closed' } }])
     const result = await runAction('stopHitl', { conversationId: conversation.id })
     expect(result.status).toBe(200)
@@ -290,13 +278,13 @@ describe('stopHitl', () => {
   })
 
   it('does not call the helpdesk again for a conversation already closed', async () => {
-    const conversation = await seedConversation({ id: 'hd_conv_1', closed: 'true' })
+    const conversation = await openConversation(world.api, { id: 'hd_conv_1', closed: 'true' })
     const result = await runAction('stopHitl', { conversationId: conversation.id })
     expect(result.status).toBe(200)
   })
 
   it('fails on another refusal, naming the call and the status', async () => {
-    const conversation = await seedConversation()
+    const conversation = await openConversation(world.api)
     expectHelpdeskCall('POST', '/conversations/hd_conv_1/close', [403, { message: 'agents only' }])
     const result = await runAction('stopHitl', { conversationId: conversation.id })
     expect(result.error).toContain('POST /conversations/hd_conv_1/close failed with 403')
@@ -333,7 +321,7 @@ describe('helpdesk ids are safe in paths', () => {
   ]
 
   it.each(unsafe)('startHitl refuses a ticket id of %s with a clear error, and tags nothing with it', async (_, id) => {
-    const user = await seedEndUser()
+    const user = await seedEndUser(world.api)
     expectHelpdeskCall('POST', '/conversations', [201, { id }])
     const result = await runAction('startHitl', { userId: user.id, messageHistory: [] })
     expect(result.error).toMatch(/Helpdesk call POST \/conversations answered with an unexpected body \(201 id: /)
@@ -349,14 +337,14 @@ describe('helpdesk ids are safe in paths', () => {
   })
 
   it('stopHitl never sends a conversation id that would change the path', async () => {
-    const conversation = await seedConversation({ id: '..' })
+    const conversation = await openConversation(world.api, { id: '..' })
     const result = await runAction('stopHitl', { conversationId: conversation.id })
     expect(result.error).toContain('Helpdesk call POST /conversations/{id}/close was not sent: The helpdesk id ".." cannot be used')
     expect(botOf(world.api).conversations[0]!.tags.closed).toBeUndefined()
   })
 
   it('encodes an id with reserved characters as one path segment', async () => {
-    const conversation = await seedConversation({ id: '../admin?x=1#' })
+    const conversation = await openConversation(world.api, { id: '../admin?x=1#' })
     const calls = expectHelpdeskCall('POST', '/conversations/..%2Fadmin%3Fx%3D1%23/close', [200])
     const result = await runAction('stopHitl', { conversationId: conversation.id })
     expect(result.status).toBe(200)

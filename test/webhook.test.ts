@@ -1,18 +1,12 @@
-import { Client } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
-import { BOT_ID, deliver, signatureHeaders } from './harness/integration'
+import { deliver, signatureHeaders } from './harness/integration'
+import { openConversation } from './harness/seed'
 import { drive, elapse, snapshot, useFakeClock, useWebhookWorld } from './harness/webhook-world'
 
 const world = useWebhookWorld()
 const bot = () => snapshot(world.api)
 const operations = () => world.api.calls.map((call) => call.operation)
 
-const openConversation = async (tags: Record<string, string> = { id: 'hd_conv_1' }) => {
-  const client = new Client({ apiUrl: world.api.url, botId: BOT_ID, integrationId: 'int_hitl' })
-  const { conversation } = await client.createConversation({ channel: 'hitl', tags })
-  world.api.resetCalls()
-  return conversation
-}
 
 const agent = { id: 'agent_7', name: 'Grace Hopper', email: 'grace@helpdesk.test', pictureUrl: 'https://x.test/grace.png' }
 const messageEvent = (patch: Record<string, unknown> = {}, message: Record<string, unknown> = {}) => ({
@@ -39,7 +33,7 @@ const nothingCreated = () => {
 
 describe('message.created', () => {
   it('creates the agent message in the downstream conversation, by the agent user with name and picture', async () => {
-    const conversation = await openConversation()
+    const conversation = await openConversation(world.api)
     const res = await deliver({ body: messageEvent() })
     expect(res).toMatchObject({ status: 200, body: { ok: true } })
     expect(res.body).not.toHaveProperty('duplicate')
@@ -58,7 +52,7 @@ describe('message.created', () => {
   })
 
   it('costs 2 Botpress API calls, 3 when the agent changed name or picture', async () => {
-    await openConversation()
+    await openConversation(world.api)
     await deliver({ body: messageEvent() })
     expect(operations()).toEqual(['listConversations', 'initializeIncomingMessage'])
     world.api.resetCalls()
@@ -74,14 +68,14 @@ describe('message.created', () => {
     ['file', { fileUrl: 'https://x.test/f.pdf', title: 'Return form' }],
     ['bloc', { items: [{ type: 'markdown', payload: { markdown: '**Steps**' } }, { type: 'image', payload: { imageUrl: 'https://x.test/s.png' } }] }],
   ])('relays an agent %s message with its payload', async (type, payload) => {
-    await openConversation()
+    await openConversation(world.api)
     const res = await deliver({ body: messageEvent({}, { type, payload }) })
     expect(res.status).toBe(200)
     expect(bot().messages).toEqual([expect.objectContaining({ type, payload })])
   })
 
   it('answers a redelivery as a duplicate and creates nothing more', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const body = messageEvent()
     const headers = signatureHeaders(JSON.stringify(body), { id: 'wh_1' })
     expect((await deliver({ body, sign: { id: 'wh_1' } })).body).toEqual({ ok: true })
@@ -92,7 +86,7 @@ describe('message.created', () => {
   })
 
   it('creates one message under 12 concurrent redeliveries (one webhook-id)', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const answers = await Promise.all(Array.from({ length: 12 }, () => deliver({ body: messageEvent(), sign: { id: 'wh_same' } })))
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200))
     expect(answers.filter((a) => !a.body.duplicate)).toHaveLength(1)
@@ -101,8 +95,8 @@ describe('message.created', () => {
   })
 
   it('keeps messages of two agents and two conversations apart', async () => {
-    const first = await openConversation({ id: 'hd_conv_1' })
-    const second = await openConversation({ id: 'hd_conv_2' })
+    const first = await openConversation(world.api, { id: 'hd_conv_1' })
+    const second = await openConversation(world.api, { id: 'hd_conv_2' })
     await Promise.all([
       deliver({ body: messageEvent({ id: 'e1' }, { id: 'm1' }) }),
       deliver({ body: messageEvent({ id: 'e2', conversationId: 'hd_conv_2', agent: { id: 'agent_8', name: 'Alan' } }, { id: 'm1' }) }),
@@ -115,21 +109,21 @@ describe('message.created', () => {
   })
 
   it('answers 404 for a conversation this integration did not open, and creates nothing', async () => {
-    await openConversation({ id: 'hd_conv_other' })
+    await openConversation(world.api, { id: 'hd_conv_other' })
     const res = await deliver({ body: messageEvent() })
     expect(res).toMatchObject({ status: 404, body: { error: { code: 'unknown_conversation' } } })
     nothingCreated()
   })
 
   it('answers 409 after the conversation was closed, and creates nothing', async () => {
-    await openConversation({ id: 'hd_conv_1', closed: 'true' })
+    await openConversation(world.api, { id: 'hd_conv_1', closed: 'true' })
     const res = await deliver({ body: messageEvent() })
     expect(res).toMatchObject({ status: 409, body: { error: { code: 'conversation_closed' } } })
     nothingCreated()
   })
 
   it('names a missing agent with its id', async () => {
-    await openConversation()
+    await openConversation(world.api)
     await deliver({ body: messageEvent({ agent: { id: 'agent_9' } }) })
     expect(bot().users[0]!.name).toBe('Agent agent_9')
   })
@@ -137,7 +131,7 @@ describe('message.created', () => {
 
 describe('agent.assigned', () => {
   it('emits hitlAssigned with the downstream conversation and the agent user', async () => {
-    const conversation = await openConversation()
+    const conversation = await openConversation(world.api)
     const res = await deliver({ body: assignedEvent() })
     expect(res).toMatchObject({ status: 200, body: { ok: true } })
     const [user] = bot().users
@@ -149,7 +143,7 @@ describe('agent.assigned', () => {
 
   it('does not announce again the agent already assigned (redelivery or a new event)', async () => {
     useFakeClock()
-    await openConversation()
+    await openConversation(world.api)
     await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))
     await elapse(1_000) // the turn given back lapses
     expect((await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))).body).toEqual({ ok: true, duplicate: true })
@@ -162,7 +156,7 @@ describe('agent.assigned', () => {
 
   it('announces a reassignment to another agent, and back', async () => {
     useFakeClock()
-    await openConversation()
+    await openConversation(world.api)
     await drive(deliver({ body: assignedEvent() }))
     await elapse(1_000)
     await drive(deliver({ body: assignedEvent({ id: 'agent_8', name: 'Alan Turing' }, 'evt_assign_2') }))
@@ -173,7 +167,7 @@ describe('agent.assigned', () => {
   })
 
   it('emits once under 12 concurrent redeliveries: one announces, the others are told to retry or are duplicates', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const answers = await Promise.all(Array.from({ length: 12 }, () => deliver({ body: assignedEvent(), sign: { id: 'wh_same' } })))
     expect(answers.every((a) => a.status === 200 || (a.body.error as { code?: string }).code === 'in_progress')).toBe(true)
     expect(answers.filter((a) => a.status === 200 && !a.body.duplicate)).toHaveLength(1)
@@ -181,7 +175,7 @@ describe('agent.assigned', () => {
   })
 
   it('keeps the agent user current: a new name is on the user the event names', async () => {
-    await openConversation()
+    await openConversation(world.api)
     await deliver({ body: messageEvent() })
     await deliver({ body: assignedEvent({ name: 'Grace (Team lead)', pictureUrl: 'https://x.test/g2.png' }) })
     expect(bot().users).toEqual([expect.objectContaining({ name: 'Grace (Team lead)', pictureUrl: 'https://x.test/g2.png' })])
@@ -189,7 +183,7 @@ describe('agent.assigned', () => {
 
   it('answers 404 for an unknown conversation and 409 for a closed one, creating nothing', async () => {
     expect((await deliver({ body: assignedEvent() })).status).toBe(404)
-    await openConversation({ id: 'hd_conv_1', closed: 'true' })
+    await openConversation(world.api, { id: 'hd_conv_1', closed: 'true' })
     expect((await deliver({ body: assignedEvent() })).status).toBe(409)
     nothingCreated()
   })
@@ -197,7 +191,7 @@ describe('agent.assigned', () => {
 
 describe('conversation.closed', () => {
   it('emits hitlStopped once and marks the conversation closed', async () => {
-    const conversation = await openConversation()
+    const conversation = await openConversation(world.api)
     expect((await deliver({ body: closedEvent() })).body).toEqual({ ok: true })
     expect((await deliver({ body: closedEvent() })).body).toEqual({ ok: true, duplicate: true })
     expect((await deliver({ body: closedEvent('evt_close_2') })).body).toEqual({ ok: true, duplicate: true })
@@ -206,14 +200,14 @@ describe('conversation.closed', () => {
   })
 
   it('emits once under 12 concurrent deliveries', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const answers = await Promise.all(Array.from({ length: 12 }, () => deliver({ body: closedEvent() })))
     expect(answers.filter((a) => a.status === 200 && !a.body.duplicate)).toHaveLength(1)
     expect(bot().events).toHaveLength(1)
   })
 
   it('is a duplicate after the bot side closed the session with stopHitl', async () => {
-    await openConversation({ id: 'hd_conv_1', closed: 'true' })
+    await openConversation(world.api, { id: 'hd_conv_1', closed: 'true' })
     expect((await deliver({ body: closedEvent() })).body).toEqual({ ok: true, duplicate: true })
     expect(bot().events).toHaveLength(0)
   })
@@ -226,14 +220,14 @@ describe('conversation.closed', () => {
 
 describe('the answers of the contract', () => {
   it('401 without signature headers', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const res = await deliver({ body: messageEvent(), sign: false })
     expect(res).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } })
     nothingCreated()
   })
 
   it('401 for a signature made with another secret', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const res = await deliver({ body: messageEvent(), sign: { secret: `whsec_${Buffer.alloc(32, 9).toString('base64')}` } })
     expect(res.status).toBe(401)
     nothingCreated()
@@ -243,20 +237,20 @@ describe('the answers of the contract', () => {
     ['older', -301],
     ['newer', 301],
   ])('401 for a timestamp more than 300 s %s than now', async (_, offset) => {
-    await openConversation()
+    await openConversation(world.api)
     const res = await deliver({ body: messageEvent(), sign: { timestamp: Math.floor(Date.now() / 1000) + offset } })
     expect(res).toMatchObject({ status: 401, body: { error: { message: expect.stringContaining('300 s') } } })
     nothingCreated()
   })
 
   it('accepts a timestamp 250 s old', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const res = await deliver({ body: messageEvent(), sign: { timestamp: Math.floor(Date.now() / 1000) - 250 } })
     expect(res.status).toBe(200)
   })
 
   it('401 for a body changed after signing', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const body = JSON.stringify(messageEvent())
     const headers = signatureHeaders(body)
     const res = await deliver({ body: body.replace('Grace', 'Grade'), sign: false, headers })
@@ -265,7 +259,7 @@ describe('the answers of the contract', () => {
   })
 
   it('accepts any of several signatures (secret rotation)', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const body = JSON.stringify(messageEvent())
     const good = signatureHeaders(body, { id: 'wh_rot' })
     const old = signatureHeaders(body, { id: 'wh_rot', secret: `whsec_${Buffer.alloc(32, 3).toString('base64')}` })
@@ -279,7 +273,7 @@ describe('the answers of the contract', () => {
   })
 
   it('400 with the failing fields for a signed body that fails the schema', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const res = await deliver({ body: messageEvent({ conversationId: undefined }, { payload: { text: '' } }) })
     expect(res.status).toBe(400)
     const error = res.body.error as { code: string; issues: Array<{ path: string }> }
@@ -304,7 +298,7 @@ describe('the answers of the contract', () => {
   })
 
   it('lets the webhook-id stand for a missing event id', async () => {
-    await openConversation()
+    await openConversation(world.api)
     const { id: _, ...withoutId } = assignedEvent()
     expect((await deliver({ body: withoutId, sign: { id: 'wh_only' } })).status).toBe(200)
   })
@@ -312,7 +306,7 @@ describe('the answers of the contract', () => {
 
 describe('when Botpress fails', () => {
   it('answers 503 so that the helpdesk retries, and the retry completes the work once', async () => {
-    await openConversation()
+    await openConversation(world.api)
     // the SDK's client does not retry a POST that answered 500
     world.api.failNext('initializeIncomingMessage', { status: 500, times: 1 })
     const failed = await deliver({ body: messageEvent() })
@@ -325,7 +319,7 @@ describe('when Botpress fails', () => {
 
   it('gives the turn back when the announcement failed, so the retry announces it', async () => {
     useFakeClock()
-    await openConversation()
+    await openConversation(world.api)
     world.api.failNext('createEvent', { status: 503, times: 1 })
     expect((await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))).status).toBe(503)
     await elapse(1_000)

@@ -1,12 +1,26 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { z } from '@botpress/sdk'
 import { Webhook } from 'standardwebhooks'
+import {
+  closeConversationRequestSchema,
+  createConversationRequestSchema,
+  createMessageRequestSchema,
+  createUserRequestSchema,
+  type CreateConversationRequest,
+  type CreateMessageRequest,
+} from '../../contract/helpdesk-api'
 
 /*
- * A helpdesk that keeps the wire contract, on a real loopback socket (nock cannot reset a connection so that axios
- * sees it): it checks the signature, acts once per webhook-id and answers a repeated webhook-id with its first
- * answer. A fault plan can break any attempt before the helpdesk acts (`when: 'before'`) or after it acted and
- * committed (`when: 'after'`: the answer is lost, as when a helpdesk crashes after its commit).
+ * The helpdesk of the tests: it keeps the wire contract on a real loopback socket (nock cannot reset a connection so
+ * that axios sees it), under a path prefix as a helpdesk usually is. It validates each call with the contract's
+ * schemas, checks the signature and the token, acts once per webhook-id and answers a repeated webhook-id with its
+ * first answer; its conversation ids hold a slash, so that a client that does not URL-encode them fails.
+ *
+ * Two kinds of switches break it:
+ * - a fault plan breaks any attempt before the helpdesk acts (`when: 'before'`) or after it acted and committed
+ *   (`when: 'after'`: the answer is lost, as when a helpdesk crashes after its commit);
+ * - flaws make it get one part of the contract wrong, the way real implementations do (for the conformance kit).
  */
 
 export type Fault =
@@ -16,81 +30,144 @@ export type Fault =
 
 export type FaultPlan = (request: { method: string; path: string; attempt: number; webhookId: string }) => Fault | undefined
 
+export type Flaws = {
+  /** Accepts any request, signed or not, with or without the token. */
+  noSignatureCheck?: boolean
+  /** Answers POST /users with `{ userId }` instead of `{ id }`. */
+  wrongUserAnswerShape?: boolean
+  /** Forgets webhook-ids: a repeated request creates a new resource. */
+  notIdempotent?: boolean
+  /** Answers 400 to a close of a closed conversation. */
+  closeFailsWhenClosed?: boolean
+  /** Answers 400 to messages of this type. */
+  refusesMessageType?: string
+}
+
 export type ReceivedCall = {
   method: string
+  /** the path under the prefix */
   path: string
   webhookId: string
   authorization?: string
   body: unknown
   signed: boolean
+  /** the status answered (0: the connection was reset or left hanging) */
+  status: number
 }
 
-type Answer = { status: number; body: unknown }
+export type HelpdeskUser = { id: string; botpressUserId: string; name: string }
+export type HelpdeskTicket = {
+  id: string
+  botpressConversationId: string
+  closed: boolean
+  /** what POST /conversations carried (absent for a ticket a test seeded) */
+  request?: CreateConversationRequest
+}
+export type HelpdeskMessage = { id: string; ticketId: string; botpressMessageId: string; request: CreateMessageRequest }
+
+type Answer = { status: number; body?: unknown }
+
+/** The base URL's path, as a helpdesk served behind a prefix has one. */
+const PREFIX = '/api'
 
 export type FakeHelpdesk = Awaited<ReturnType<typeof startFakeHelpdesk>>
 
-export const startFakeHelpdesk = async (options: { secret: string; token?: string; plan?: FaultPlan }) => {
+const invalid = (error: z.ZodError): Answer => ({
+  status: 400,
+  body: { error: { code: 'invalid_request', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } },
+})
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+export const startFakeHelpdesk = async (options: { secret: string; token?: string; plan?: FaultPlan; flaws?: Flaws }) => {
+  const flaws = options.flaws ?? {}
   const verifier = new Webhook(options.secret)
   const calls: ReceivedCall[] = []
   const acts: Array<{ method: string; path: string; webhookId: string }> = []
   const attempts = new Map<string, number>()
   const answered = new Map<string, Answer>()
-  const state = {
-    users: [] as Array<{ id: string; botpressUserId: string; name: string }>,
-    tickets: [] as Array<{ id: string; botpressConversationId: string; closed: boolean }>,
-    messages: [] as Array<{ id: string; ticketId: string; botpressMessageId: string }>,
-  }
+  /** what the helpdesk holds; a test may seed it (a user or ticket created earlier) */
+  const state = { users: [] as HelpdeskUser[], tickets: [] as HelpdeskTicket[], messages: [] as HelpdeskMessage[] }
   let plan = options.plan
 
-  const act = (method: string, path: string, body: Record<string, unknown>): Answer => {
+  const act = (method: string, path: string, json: unknown): Answer => {
     if (method === 'GET' && path === '/health') return { status: 200, body: { ok: true } }
     if (method === 'POST' && path === '/users') {
-      const user = { id: `hd_user_${state.users.length + 1}`, botpressUserId: String(body.botpressUserId), name: String(body.name) }
+      const parsed = createUserRequestSchema.safeParse(json)
+      if (!parsed.success) return invalid(parsed.error)
+      const user = { id: `hd_user_${state.users.length + 1}`, botpressUserId: parsed.data.botpressUserId, name: parsed.data.name ?? '' }
       state.users.push(user)
-      return { status: 201, body: { id: user.id } }
+      return { status: 201, body: flaws.wrongUserAnswerShape ? { userId: user.id } : { id: user.id } }
     }
     if (method === 'POST' && path === '/conversations') {
-      const ticket = { id: `hd_conv_${state.tickets.length + 1}`, botpressConversationId: String(body.botpressConversationId), closed: false }
+      const parsed = createConversationRequestSchema.safeParse(json)
+      if (!parsed.success) return invalid(parsed.error)
+      if (!state.users.some((u) => u.id === parsed.data.userId)) {
+        return { status: 400, body: { error: { code: 'unknown_user', message: `unknown userId ${parsed.data.userId}` } } }
+      }
+      const ticket = { id: `hd_conv/${state.tickets.length + 1}`, botpressConversationId: parsed.data.botpressConversationId, closed: false, request: parsed.data }
       state.tickets.push(ticket)
       return { status: 201, body: { id: ticket.id } }
     }
     const match = /^\/conversations\/([^/]+)\/(messages|close)$/.exec(path)
-    const ticket = match ? state.tickets.find((t) => t.id === decodeURIComponent(match[1]!)) : undefined
-    if (method === 'POST' && match && !ticket) return { status: 404, body: { error: { message: 'no such ticket' } } }
-    if (method === 'POST' && match && ticket) {
-      if (ticket.closed) return { status: 409, body: { error: { message: 'ticket is closed' } } }
-      if (match[2] === 'close') {
-        ticket.closed = true
-        return { status: 200, body: { ok: true } }
+    if (method !== 'POST' || !match?.[1]) return { status: 404, body: { error: { code: 'not_found', message: `no route ${method} ${path}` } } }
+    const ticket = state.tickets.find((t) => t.id === decodeURIComponent(match[1]!))
+    if (!ticket) return { status: 404, body: { error: { code: 'not_found', message: 'no such ticket' } } }
+    if (match[2] === 'close') {
+      const parsed = closeConversationRequestSchema.safeParse(json)
+      if (!parsed.success) return invalid(parsed.error)
+      if (ticket.closed) {
+        return flaws.closeFailsWhenClosed
+          ? { status: 400, body: { error: { code: 'bad_state', message: 'conversation is not open' } } }
+          : { status: 409, body: { error: { code: 'closed', message: 'ticket is closed' } } }
       }
-      const message = { id: `hd_msg_${state.messages.length + 1}`, ticketId: ticket.id, botpressMessageId: String(body.botpressMessageId) }
-      state.messages.push(message)
-      return { status: 201, body: { id: message.id } }
+      ticket.closed = true
+      return { status: 200, body: { ok: true } }
     }
-    return { status: 404, body: { error: { message: `no route ${method} ${path}` } } }
-  }
-
-  const reply = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    const text = typeof body === 'string' ? body : JSON.stringify(body ?? {})
-    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(text)
+    const parsed = createMessageRequestSchema.safeParse(json)
+    if (!parsed.success) return invalid(parsed.error)
+    if (parsed.data.type === flaws.refusesMessageType) {
+      return { status: 400, body: { error: { code: 'unsupported', message: `${parsed.data.type} is not supported` } } }
+    }
+    if (ticket.closed) return { status: 409, body: { error: { code: 'closed', message: 'ticket is closed' } } }
+    const message = { id: `hd_msg_${state.messages.length + 1}`, ticketId: ticket.id, botpressMessageId: parsed.data.botpressMessageId, request: parsed.data }
+    state.messages.push(message)
+    return { status: 201, body: { id: message.id } }
   }
 
   const handle = (req: IncomingMessage, raw: string, res: ServerResponse) => {
     const method = (req.method ?? 'GET').toUpperCase()
-    const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api/, '')
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))
-    const webhookId = headers['webhook-id'] ?? ''
+    const fullPath = new URL(req.url ?? '/', 'http://x').pathname
+    const path = fullPath.startsWith(`${PREFIX}/`) ? fullPath.slice(PREFIX.length) : `(outside ${PREFIX})${fullPath}`
+    const webhookId = header(req, 'webhook-id') ?? ''
     let signed = true
     try {
-      verifier.verify(raw, headers, { jsonParse: false })
+      verifier.verify(raw, { 'webhook-id': webhookId, 'webhook-timestamp': header(req, 'webhook-timestamp') ?? '', 'webhook-signature': header(req, 'webhook-signature') ?? '' })
     } catch {
       signed = false
     }
-    const body: unknown = raw ? JSON.parse(raw) : undefined
-    calls.push({ method, path, webhookId, authorization: headers.authorization, body, signed })
-    if (!signed) return reply(res, 401, { error: { message: 'bad signature' } })
-    if (options.token !== undefined && headers.authorization !== `Bearer ${options.token}`) {
-      return reply(res, 401, { error: { message: 'bad token' } })
+    let body: unknown
+    let json = true
+    try {
+      body = raw ? JSON.parse(raw) : undefined
+    } catch {
+      json = false
+    }
+    const call: ReceivedCall = { method, path, webhookId, authorization: header(req, 'authorization'), body, signed, status: 0 }
+    calls.push(call)
+    const reply = (status: number, answerBody: unknown, headers: Record<string, string> = {}) => {
+      call.status = status
+      const text = typeof answerBody === 'string' ? answerBody : JSON.stringify(answerBody ?? {})
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(text)
+    }
+    if (!flaws.noSignatureCheck) {
+      if (!signed) return reply(401, { error: { code: 'invalid_signature', message: 'bad signature' } })
+      if (options.token !== undefined && call.authorization !== `Bearer ${options.token}`) {
+        return reply(401, { error: { code: 'invalid_token', message: 'bad token' } })
+      }
     }
     const attempt = (attempts.get(webhookId) ?? 0) + 1
     attempts.set(webhookId, attempt)
@@ -98,15 +175,16 @@ export const startFakeHelpdesk = async (options: { secret: string; token?: strin
     const breakAnswer = (f: Fault) => {
       if (f.kind === 'reset') return req.socket.destroy()
       if (f.kind === 'hang') return // never answers; the client times out
-      reply(res, f.status, f.body ?? { error: { message: `injected ${f.status}` } }, f.headers)
+      reply(f.status, f.body ?? { error: { message: `injected ${f.status}` } }, f.headers)
     }
     if (fault && fault.when !== 'after') return breakAnswer(fault)
-    const first = answered.get(webhookId)
+    const key = `${method} ${path} ${webhookId}`
+    const first = flaws.notIdempotent || !webhookId ? undefined : answered.get(key)
     if (!first) acts.push({ method, path, webhookId })
-    const answer = first ?? act(method, path, (body ?? {}) as Record<string, unknown>)
-    if (!first && answer.status < 300) answered.set(webhookId, answer)
+    const answer = first ?? (json ? act(method, path, body) : { status: 400, body: { error: { code: 'invalid_json', message: 'not JSON' } } })
+    if (!first && answer.status < 500) answered.set(key, answer)
     if (fault) return breakAnswer(fault)
-    reply(res, answer.status, answer.body)
+    reply(answer.status, answer.body)
   }
 
   const server = createServer((req, res) => {
@@ -117,7 +195,7 @@ export const startFakeHelpdesk = async (options: { secret: string; token?: strin
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}/api`,
+    url: `http://127.0.0.1:${port}${PREFIX}`,
     calls,
     /** the requests the helpdesk acted on (a repeated webhook-id is answered from memory and not listed again) */
     acts,

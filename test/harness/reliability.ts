@@ -1,17 +1,9 @@
-import { Client } from '@botpress/client'
 import type { BotpressApiServer, BotSnapshot } from '../../sandbox/botpress-api'
 import { BOT_ID, deliver, type WebhookAnswer } from './integration'
 
-/* Small helpers shared by the reliability tests: seeding, event builders, store views. */
+/* Small helpers shared by the reliability tests: event builders, store views (and the seeding of ./seed). */
 
-export const botClient = (api: BotpressApiServer) => new Client({ apiUrl: api.url, botId: BOT_ID, integrationId: 'int_hitl' })
-
-/** A downstream conversation as startHitl leaves it (tagged with the helpdesk id); the seeding calls are forgotten. */
-export const openConversation = async (api: BotpressApiServer, tags: Record<string, string> = { id: 'hd_conv_1' }) => {
-  const { conversation } = await botClient(api).createConversation({ channel: 'hitl', tags })
-  api.resetCalls()
-  return conversation
-}
+export { botClient, openConversation } from './seed'
 
 export const snapshot = (api: BotpressApiServer): BotSnapshot => api.store.bot(BOT_ID)
 

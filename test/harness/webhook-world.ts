@@ -1,4 +1,3 @@
-import { Client } from '@botpress/client'
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest'
 import { startBotpressApi, type BotpressApiServer, type BotSnapshot } from '../../sandbox/botpress-api'
 import { BOT_ID, deliver, type WebhookAnswer } from './integration'
@@ -70,13 +69,7 @@ export const until = async (condition: () => boolean, what: string) => {
 
 export const snapshot = (api: BotpressApiServer, botId = BOT_ID): BotSnapshot => api.store.bot(botId)
 
-/** A downstream conversation as startHitl leaves it, for one installation (alias); the seeding calls are forgotten. */
-export const openConversation = async (api: BotpressApiServer, helpdeskId = 'hd_conv_1', alias = 'hitl') => {
-  const client = new Client({ apiUrl: api.url, botId: BOT_ID, integrationId: 'int_hitl', integrationAlias: alias })
-  const { conversation } = await client.createConversation({ channel: 'hitl', tags: { id: helpdeskId } })
-  api.resetCalls()
-  return conversation
-}
+export { openConversation } from './seed'
 
 export const agent = { id: 'agent_7', name: 'Grace Hopper', pictureUrl: 'https://x.test/grace.png' }
 export const otherAgent = { id: 'agent_9', name: 'Alan Turing' }

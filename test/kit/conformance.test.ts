@@ -5,7 +5,7 @@ import { formatResult, runConformance, summarize, type RuleResult } from '../../
 import { main } from '../../kit/conformance/cli'
 import { historyTypes, relayedTypes } from '../../kit/fixtures'
 import { startReferenceHelpdesk } from '../../sandbox/helpdesk'
-import { startFakeHelpdesk, type FakeHelpdesk, type Flaws } from './fake-helpdesk'
+import { startFakeHelpdesk, type FakeHelpdesk, type Flaws } from '../harness/fake-helpdesk'
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`
 const running: Array<{ close: () => Promise<void> }> = []
@@ -55,23 +55,24 @@ describe('conformance checker against a correct helpdesk', () => {
   it('sends a history of every type and messages of every relayed type from the user and the bot', async () => {
     const helpdesk = await fake()
     await runConformance({ baseUrl: helpdesk.url, secret, runId: 'r1' })
-    const [conversation] = [...helpdesk.conversations.values()]
-    expect(conversation?.request.messages.map((m) => m.type)).toEqual(historyTypes)
-    expect(conversation?.request.messages.every((m) => m.text.length > 0)).toBe(true)
-    expect(conversation?.request.botpressConversationId).toBe('conv_conformance_r1')
-    const sent = conversation?.messages.map((m) => `${m.type}/${m.author.type}`)
+    const [conversation] = helpdesk.state.tickets
+    expect(conversation?.request?.messages.map((m) => m.type)).toEqual(historyTypes)
+    expect(conversation?.request?.messages.every((m) => m.text.length > 0)).toBe(true)
+    expect(conversation?.botpressConversationId).toBe('conv_conformance_r1')
+    const messages = helpdesk.state.messages.filter((m) => m.ticketId === conversation?.id).map((m) => m.request)
+    const sent = messages.map((m) => `${m.type}/${m.author.type}`)
     expect(sent).toEqual([...relayedTypes.map((t) => `${t}/user`), ...relayedTypes.map((t) => `${t}/bot`)])
-    expect(conversation?.messages.filter((m) => m.additionalData !== undefined)).toHaveLength(1)
+    expect(messages.filter((m) => m.additionalData !== undefined)).toHaveLength(1)
     expect(conversation?.closed).toBe(true)
     // One user for the run (the negative calls were refused), despite the repeated POST /users.
-    expect(helpdesk.users.size).toBe(1)
+    expect(helpdesk.state.users).toHaveLength(1)
   })
 
   it('signs with the same webhook-ids the integration uses, and sends the token', async () => {
     const helpdesk = await fake({}, 'tok-123')
     const results = await runConformance({ baseUrl: helpdesk.url, secret, token: 'tok-123', runId: 'r2' })
     expect(failed(results)).toEqual([])
-    const ids = helpdesk.requests.filter((r) => r.status < 300).map((r) => r.webhookId)
+    const ids = helpdesk.calls.filter((r) => r.status > 0 && r.status < 300).map((r) => r.webhookId)
     expect(ids).toContain('user-user_conformance_r2')
     expect(ids).toContain('conversation-conv_conformance_r2')
     expect(ids).toContain('close-conv_conformance_r2')

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { FailOptions, Operation } from '../../sandbox/botpress-api'
 import { useWorld } from '../harness/botpress'
-import { withoutWaiting } from '../harness/clock'
+import { useSkippedWaits, withoutWaiting } from '../harness/clock'
+import { seedEndUser } from '../harness/seed'
 import { drive, useFakeClock } from '../harness/webhook-world'
 import { startFakeHelpdesk, type FakeHelpdesk, type Fault } from '../harness/fake-helpdesk'
 import { relayMessage, runAction, TEST_SECRET, TEST_TOKEN, testConfig, type WebhookAnswer } from '../harness/integration'
 import {
   agentAssigned,
   announcements,
-  botClient,
   conversationClosed,
   deliverEvent,
   messageCreated,
@@ -72,11 +72,9 @@ describe('the helpdesk fails', () => {
 
   let endUserId = ''
   let conversationId = ''
-  const seedEndUser = async () => {
+  const seedUserAndContact = async () => {
     helpdesk.state.users.push({ id: 'hd_user_1', botpressUserId: 'pending', name: 'Ada' })
-    const { user } = await botClient(world.api).createUser({ name: 'Ada', tags: { id: 'hd_user_1' } })
-    endUserId = user.id
-    world.api.resetCalls()
+    endUserId = (await seedEndUser(world.api)).id
   }
   const seedTicket = async () => {
     const conversation = await openConversation(world.api, { id: 'hd_conv_1' })
@@ -107,7 +105,7 @@ describe('the helpdesk fails', () => {
       name: 'startHitl',
       method: 'POST',
       path: /^\/conversations$/,
-      prepare: seedEndUser,
+      prepare: seedUserAndContact,
       run: async () =>
         outcomeOf(
           await runAction(
@@ -187,14 +185,17 @@ describe('the helpdesk fails', () => {
       target.done()
     })
 
-    it('honours Retry-After on a 429, then succeeds once', async () => {
-      planFor(target, [{ kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: { message: 'slow down' } }])
-      // real time: the wait itself is what this shows
-      const started = Date.now()
-      expect(await target.run()).toEqual({ ok: true, error: '' })
-      expect(Date.now() - started).toBeGreaterThanOrEqual(950)
-      expect(attemptsOf(target)).toHaveLength(2)
-      target.done()
+    describe('on the client clock', () => {
+      // the backoff waits return at once and move the client's clock forward: the wait asked for is what this shows
+      const clientClock = useSkippedWaits()
+      it('honours Retry-After on a 429, then succeeds once', async () => {
+        planFor(target, [{ kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: { message: 'slow down' } }])
+        expect(await target.run()).toEqual({ ok: true, error: '' })
+        expect(clientClock.waits).toHaveLength(1)
+        expect(clientClock.waits[0]).toBeGreaterThanOrEqual(1000)
+        expect(attemptsOf(target)).toHaveLength(2)
+        target.done()
+      })
     })
 
     it.each([400, 403, 422])('fails at once with a clear error on %i, leaves nothing behind, and a later retry does the work once', async (status) => {

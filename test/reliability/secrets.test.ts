@@ -8,7 +8,7 @@ import { useSkippedWaits } from '../harness/clock'
 import { startFakeHelpdesk, type FakeHelpdesk, type Fault } from '../harness/fake-helpdesk'
 import { deliver, invoke, register, relayMessage, runAction, testConfig } from '../harness/integration'
 import { startLoopback } from '../harness/loopback'
-import { botClient, openConversation } from '../harness/reliability'
+import { openConversation, seedEndUser } from '../harness/seed'
 
 /*
  * The API token and the webhook secret never leave the integration: not in a log line (stdout, stderr, any console
@@ -84,19 +84,19 @@ describe('no secret in logs, errors or answers', () => {
 
   const endUser = async () => {
     helpdesk.state.users.push({ id: 'hd_user_1', botpressUserId: 'x', name: 'Ada' })
-    const { user } = await botClient(world.api).createUser({ name: 'Ada', tags: { id: 'hd_user_1' } })
-    return user.id
+    return (await seedEndUser(world.api)).id
   }
   const ticket = async () => {
     const conversation = await openConversation(world.api, { id: 'hd_conv_1' })
     helpdesk.state.tickets.push({ id: 'hd_conv_1', botpressConversationId: conversation.id, closed: false })
     return conversation
   }
-  const relay = (conversation: { id: string }, configuration = config) =>
+  /** `helpdeskId`: the ticket's id (default: the one `ticket()` seeds) */
+  const relay = (conversation: { id: string; helpdeskId?: string }, configuration = config) =>
     relayMessage({
       type: 'text',
       payload: { text: 'hello', userId: 'user_end' },
-      conversation: { id: conversation.id, tags: { id: 'hd_conv_1' } },
+      conversation: { id: conversation.id, tags: { id: conversation.helpdeskId ?? 'hd_conv_1' } },
       messageId: 'msg_1',
       configuration,
     }).then((res) => keep(res))
@@ -106,7 +106,7 @@ describe('no secret in logs, errors or answers', () => {
     expect(created.status).toBe(200)
     const started = keep(await runAction<{ conversationId: string }>('startHitl', { userId: created.output!.userId, messageHistory: [] }, config))
     expect(started.status).toBe(200)
-    const conversation = { id: started.output!.conversationId }
+    const conversation = { id: started.output!.conversationId, helpdeskId: helpdesk.state.tickets[0]!.id }
     expect((await relay(conversation)).status ?? 200).toBe(200)
     keep(await runAction('stopHitl', { conversationId: conversation.id }, config))
     expect(helpdesk.calls.every((c) => c.authorization === AUTHORIZATION && c.signed)).toBe(true)

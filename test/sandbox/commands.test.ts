@@ -4,13 +4,18 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Io } from '../../kit/cli-util'
 import { startReferenceHelpdesk } from '../../sandbox/helpdesk'
+import { CANNOT_START, startCommand } from '../../sandbox/main'
 import { newWebhookSecret } from '../../sandbox/start-sandbox'
 import { main as conformance } from '../../kit/conformance/cli'
 import { main as sendWebhook } from '../../kit/send-webhook/cli'
+import { serveCommand } from '../../scripts/serve'
 
-/* `npm start` and `npm run serve` as a user runs them: their messages, their ports, and the kit commands they print. */
+/*
+ * `npm start` and `npm run serve` as a user runs them: their messages, their ports, and the kit commands they print.
+ * What they print and refuse is checked in-process (`startCommand`, `serveCommand`); each script is also started once
+ * as a process, to show that it runs them.
+ */
 
-const TSX = 'node_modules/.bin/tsx'
 const running: ChildProcess[] = []
 
 type Run = { child: ChildProcess; out: () => string; exited: Promise<number | null> }
@@ -18,7 +23,8 @@ type Run = { child: ChildProcess; out: () => string; exited: Promise<number | nu
 const run = (script: string, env: Record<string, string | undefined>): Run => {
   const clean = { ...process.env }
   for (const name of ['BP_API_URL', 'HELPDESK_URL', 'HELPDESK_SECRET', 'HELPDESK_TOKEN', 'PORT']) delete clean[name]
-  const child = spawn(TSX, [script], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // as `tsx <script>` does, in one node process instead of two
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   running.push(child)
   let out = ''
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
@@ -40,9 +46,16 @@ const waitFor = async (r: Run, pattern: RegExp, what: string): Promise<RegExpExe
 /** A printed command line as argv: words, '…' and "…" quoted. */
 const argvOf = (line: string) => [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!)
 
-const capture = (): Io & { text: () => string } => {
+const capture = (env: Io['env'] = {}): Io & { text: () => string } => {
   let text = ''
-  return { stdout: (t) => (text += t), stderr: (t) => (text += t), env: {}, text: () => text }
+  return { stdout: (t) => (text += t), stderr: (t) => (text += t), env, text: () => text }
+}
+
+/** What a started command leaves running, closed after each test. */
+const started: Array<{ close: () => Promise<void> }> = []
+const keep = <T>(result: T): T => {
+  if (typeof result === 'object' && result !== null && 'close' in result) started.push(result as { close: () => Promise<void> })
+  return result
 }
 
 let blocker: Server
@@ -52,8 +65,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
   blockedPort = (blocker.address() as AddressInfo).port
 })
-afterEach(() => {
+afterEach(async () => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
+  for (const one of started.splice(0)) await one.close()
 })
 afterAll(() => blocker.close())
 
@@ -61,59 +75,72 @@ const ANY_PORTS = { SANDBOX_PORT: '0', SANDBOX_HELPDESK_PORT: '0', SANDBOX_INTEG
 
 describe('npm run serve', () => {
   it('refuses to start without BP_API_URL', async () => {
-    const r = run('scripts/serve.ts', {})
-    expect(await r.exited).toBe(2)
-    expect(r.out()).toMatch(/^BP_API_URL is not set: give the URL of the Botpress API/)
+    const io = capture({})
+    expect(keep(await serveCommand(io))).toBe(CANNOT_START)
+    expect(io.text()).toMatch(/^BP_API_URL is not set: give the URL of the Botpress API/)
   })
 
   it('names the port and the variable that moves it when the port is taken', async () => {
-    const r = run('scripts/serve.ts', { BP_API_URL: 'http://127.0.0.1:9', PORT: String(blockedPort) })
-    expect(await r.exited).toBe(2)
-    expect(r.out()).toContain(`Port ${blockedPort} (the integration) is already in use on 127.0.0.1`)
-    expect(r.out()).toContain('PORT=<port> npm run serve')
-    expect(r.out()).not.toMatch(/listening/)
+    const io = capture({ BP_API_URL: 'http://127.0.0.1:9', PORT: String(blockedPort) })
+    expect(keep(await serveCommand(io))).toBe(CANNOT_START)
+    expect(io.text()).toContain(`Port ${blockedPort} (the integration) is already in use on 127.0.0.1`)
+    expect(io.text()).toContain('PORT=<port> npm run serve')
+    expect(io.text()).not.toMatch(/listening/)
   })
 
-  it('listens on 127.0.0.1', async () => {
+  it('refuses a PORT that is not a port', async () => {
+    const io = capture({ BP_API_URL: 'http://127.0.0.1:9', PORT: 'eighty' })
+    expect(keep(await serveCommand(io))).toBe(CANNOT_START)
+    expect(io.text()).toContain('PORT=eighty is not a port number')
+  })
+
+  it('listens on 127.0.0.1, as a process', async () => {
     const r = run('scripts/serve.ts', { BP_API_URL: 'http://127.0.0.1:9', PORT: '0' })
     const [, url] = await waitFor(r, /listening on (http:\/\/127\.0\.0\.1:\d+) /, 'listening line')
     expect((await fetch(`${url}/health`)).status).toBe(200)
-  })
+  }, 60_000)
 })
 
 describe('npm start', () => {
   it('says which variable moves a taken port', async () => {
-    const r = run('sandbox/main.ts', { ...ANY_PORTS, SANDBOX_INTEGRATION_PORT: String(blockedPort) })
-    expect(await r.exited).toBe(2)
-    expect(r.out()).toContain(`Port ${blockedPort} (the integration) is already in use on 127.0.0.1`)
-    expect(r.out()).toContain('SANDBOX_INTEGRATION_PORT=<port> npm start')
+    const io = capture({ ...ANY_PORTS, SANDBOX_INTEGRATION_PORT: String(blockedPort) })
+    expect(keep(await startCommand(io))).toBe(CANNOT_START)
+    expect(io.text()).toContain(`Port ${blockedPort} (the integration) is already in use on 127.0.0.1`)
+    expect(io.text()).toContain('SANDBOX_INTEGRATION_PORT=<port> npm start')
   })
 
   it('refuses a port variable that is not a port', async () => {
-    const r = run('sandbox/main.ts', { ...ANY_PORTS, SANDBOX_PORT: 'eighty' })
-    expect(await r.exited).toBe(2)
-    expect(r.out()).toContain('SANDBOX_PORT=eighty is not a port number')
+    const io = capture({ ...ANY_PORTS, SANDBOX_PORT: 'eighty' })
+    expect(keep(await startCommand(io))).toBe(CANNOT_START)
+    expect(io.text()).toContain('SANDBOX_PORT=eighty is not a port number')
+  })
+
+  it('refuses HELPDESK_URL without HELPDESK_SECRET', async () => {
+    const io = capture({ ...ANY_PORTS, HELPDESK_URL: 'http://127.0.0.1:9' })
+    expect(keep(await startCommand(io))).toBe(CANNOT_START)
+    expect(io.text()).toContain('HELPDESK_URL is set but HELPDESK_SECRET is not')
   })
 
   it('with HELPDESK_URL, prints the webhook URL, that it is loopback only and how to expose it, and no secret', async () => {
     const secret = newWebhookSecret()
     const theirs = await startReferenceHelpdesk({ secret, apiToken: 'their-token-123' })
     try {
-      const r = run('sandbox/main.ts', { ...ANY_PORTS, HELPDESK_URL: theirs.url, HELPDESK_SECRET: secret, HELPDESK_TOKEN: 'their-token-123' })
-      await waitFor(r, /--token "\$HELPDESK_TOKEN"/, 'the conformance hint')
-      const [, port] = /Webhook URL: +http:\/\/127\.0\.0\.1:(\d+)\/webhook\/wh_sandbox/.exec(r.out())!
-      expect(r.out()).toContain(`Your helpdesk:   ${theirs.url}`)
-      expect(r.out()).toContain('only a helpdesk\n    running on this machine can call it')
-      expect(r.out()).toContain(`cloudflared tunnel --url http://127.0.0.1:${port}`)
-      expect(r.out()).toContain('<tunnel URL>/webhook/wh_sandbox')
-      expect(r.out()).not.toContain(secret)
-      expect(r.out()).not.toContain('their-token-123')
+      const io = capture({ ...ANY_PORTS, HELPDESK_URL: theirs.url, HELPDESK_SECRET: secret, HELPDESK_TOKEN: 'their-token-123' })
+      expect(keep(await startCommand(io))).not.toBe(CANNOT_START)
+      const out = io.text()
+      expect(out).toContain('--token "$HELPDESK_TOKEN"')
+      const [, port] = /Webhook URL: +http:\/\/127\.0\.0\.1:(\d+)\/webhook\/wh_sandbox/.exec(out)!
+      expect(out).toContain(`Your helpdesk:   ${theirs.url}`)
+      expect(out).toContain('only a helpdesk\n    running on this machine can call it')
+      expect(out).toContain(`cloudflared tunnel --url http://127.0.0.1:${port}`)
+      expect(out).toContain('<tunnel URL>/webhook/wh_sandbox')
+      expect(out).not.toContain(secret)
+      expect(out).not.toContain('their-token-123')
     } finally {
       await theirs.close()
     }
-  }, 60_000)
-
-  it('prints conformance and send-webhook command lines that pass against the reference helpdesk', async () => {
+  })
+  it('prints conformance and send-webhook command lines that pass against the reference helpdesk, as a process', async () => {
     const r = run('sandbox/main.ts', ANY_PORTS)
     const [, chatUrl] = await waitFor(r, /End-user chat: +(\S+)/, 'chat URL')
     const [, conformanceLine] = await waitFor(r, /npm run conformance -- (.+)\n/, 'conformance command')

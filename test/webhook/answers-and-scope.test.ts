@@ -37,6 +37,8 @@ describe('9. permanent and transient Botpress failures are told apart', () => {
 
   it('5xx, 429 and network errors answer 503 with Retry-After', async () => {
     await openConversation(world.api)
+    // fake time: after a dropped connection the SDK client waits 1, 2 and 3 s before its retries
+    useFakeClock()
     for (const fault of [
       // the SDK client retries each of these 3 times itself (Retry-After 0: at once) before the webhook answers
       { status: 500, times: 4, headers: { 'retry-after': '0' } },
@@ -45,7 +47,7 @@ describe('9. permanent and transient Botpress failures are told apart', () => {
       { status: 0, dropConnection: true, times: 4, headers: { 'retry-after': '0' } },
     ]) {
       world.api.failNext('listConversations', fault)
-      const answer = await send(message(), 'wh_1')
+      const answer = await drive(send(message(), 'wh_1'))
       expectAnswer(answer, 503, { error: { code: 'botpress_unavailable' } })
       expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1)
     }
@@ -73,8 +75,8 @@ describe('10. one installation never touches another one', () => {
 
   it('ticket ids collide: each webhook reaches its own installation’s conversation and agent user', async () => {
     useFakeClock()
-    const conversationA = await openConversation(world.api, 'hd_conv_1', 'hitl')
-    const conversationB = await openConversation(world.api, 'hd_conv_1', 'hitl-b')
+    const conversationA = await openConversation(world.api, { id: 'hd_conv_1' }, 'hitl')
+    const conversationB = await openConversation(world.api, { id: 'hd_conv_1' }, 'hitl-b')
 
     expectAnswer(await drive(sendB(message('m_b'), 'wh_b_1')), 200, { ok: true })
     expectAnswer(await drive(send(message('m_a'), 'wh_a_1')), 200, { ok: true })
@@ -97,7 +99,7 @@ describe('10. one installation never touches another one', () => {
   })
 
   it('a conversation opened by one installation is unknown to the other', async () => {
-    await openConversation(world.api, 'hd_only_a', 'hitl')
+    await openConversation(world.api, { id: 'hd_only_a' }, 'hitl')
     const answer = await sendB({ ...message(), conversationId: 'hd_only_a' }, 'wh_b_1')
     expectAnswer(answer, 404, { error: { code: 'unknown_conversation' } })
     nothingCreated()
@@ -105,7 +107,7 @@ describe('10. one installation never touches another one', () => {
 
   it('the bot sees each installation’s tags under its own prefix', async () => {
     const client = new Client({ apiUrl: world.api.url, botId: BOT_ID })
-    await openConversation(world.api, 'hd_conv_1', 'hitl-b')
+    await openConversation(world.api, { id: 'hd_conv_1' }, 'hitl-b')
     const { conversations } = await client.listConversations({})
     expect(conversations.map((c) => c.tags)).toEqual([{ 'hitl-b:id': 'hd_conv_1' }])
   })
