@@ -59,6 +59,16 @@ describe('hitl channel: end-user and bot messages go to the helpdesk', () => {
     })
   })
 
+  it.each([[{ id: '..' }], [{ id: { nested: true } }], ['not json']])(
+    'does not need the message id the helpdesk answers: %j still delivers the message',
+    async (answer) => {
+      expectHelpdeskCall('POST', '/conversations/hd_conv_1/messages', [201, answer])
+      const res = await relayMessage({ type: 'text', payload: { text: 'hi', userId: 'user_end' }, conversation })
+      expect(res.status ?? 200).toBe(200)
+      expect(world.api.calls).toEqual([])
+    }
+  )
+
   it('encodes the helpdesk conversation id in the path', async () => {
     const calls = expectHelpdeskCall('POST', '/conversations/a%2Fb%20c/messages', [200])
     await relayMessage({ type: 'text', payload: { text: 'hi' }, conversation: { id: 'c', tags: { id: 'a/b c' } } })

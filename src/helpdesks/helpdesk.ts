@@ -22,8 +22,11 @@ export type Helpdesk = {
   createContact(request: CreateUserRequest): Promise<{ id: string }>
   /** Opens the ticket with title, description, routing fields and history, for the contact given in `userId`. */
   openTicket(request: CreateConversationRequest): Promise<{ id: string }>
-  /** Adds an end-user (or bot) message to the ticket; answers the helpdesk's message id when it has one. */
-  addMessage(ticketId: string, request: CreateMessageRequest): Promise<{ id?: string }>
+  /**
+   * Adds an end-user (or bot) message to the ticket. The helpdesk's own id of the message is not kept: relaying makes no
+   * Botpress call, and nothing later needs it (a retry is recognised by `botpressMessageId`).
+   */
+  addMessage(ticketId: string, request: CreateMessageRequest): Promise<void>
   /** Closes (resolves) the ticket; a ticket already closed counts as success. */
   closeTicket(ticketId: string, request: CloseConversationRequest): Promise<void>
   /**

@@ -217,7 +217,7 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
           source_id: sourceId,
         })
       try {
-        return { id: (await post()).id }
+        await post()
       } catch (error) {
         if (!(error instanceof HelpdeskError && mayHaveLanded(error))) throw error
         // the message may be there though its answer was lost: post again only if it is not
@@ -225,7 +225,7 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
           throw error
         })
         const landed = payload.find((message) => message.source_id === sourceId)
-        return { id: landed ? landed.id : (await post()).id }
+        if (!landed) await post()
       }
     },
 

@@ -46,7 +46,9 @@ export const contractHelpdesk = (config: Config, options: HelpdeskClientOptions 
     },
     createContact: (request) => client.createUser(request),
     openTicket: (request) => client.createConversation(request),
-    addMessage: (ticketId, request) => client.createMessage(ticketId, request),
+    addMessage: async (ticketId, request) => {
+      await client.createMessage(ticketId, request)
+    },
     closeTicket: async (ticketId, request) => {
       try {
         await client.closeConversation(ticketId, request)

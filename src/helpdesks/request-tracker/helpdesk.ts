@@ -149,7 +149,6 @@ export const requestTrackerHelpdesk = (config: RequestTrackerConfig, options: Re
         },
         policy
       )
-      return {}
     },
 
     closeTicket: async (ticketId) => {

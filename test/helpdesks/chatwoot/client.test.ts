@@ -152,9 +152,8 @@ describe('Chatwoot client: an end-user message whose answer was lost', () => {
   it('is found by its source id instead of being posted twice', async () => {
     const id = await conversation()
     cw.failNext('POST', /\/messages$/, 502, { error: 'Bad Gateway' }, true)
-    const answer = await helpdesk().addMessage(id, { botpressMessageId: 'msg_lost', author: user, type: 'text', payload: { text: 'Are you there?' }, text: 'Are you there?' })
+    await helpdesk().addMessage(id, { botpressMessageId: 'msg_lost', author: user, type: 'text', payload: { text: 'Are you there?' }, text: 'Are you there?' })
     expect(posted(id)).toEqual([expect.objectContaining({ sourceId: 'botpress:msg_lost' })])
-    expect(answer.id).toBe(String(posted(id)[0]!.id))
   })
 
   it('is posted again when it did not arrive', async () => {
@@ -248,22 +247,20 @@ describe('Chatwoot client: end-user messages, resolve, agent replies since a mes
   it('posts every end-user message as the contact\'s incoming message; bot lines are marked', async () => {
     const id = await openConversation()
     const user = { type: 'user' as const, botpressUserId: 'user_bp' }
-    const posted = [
-      await helpdesk().addMessage(id, { botpressMessageId: 'm1', author: user, type: 'text', payload: { text: 'hello' }, text: 'hello' }),
-      await helpdesk().addMessage(id, {
-        botpressMessageId: 'm2',
-        author: user,
-        type: 'file',
-        payload: { fileUrl: 'https://files.test/a.pdf', title: 'Invoice' },
-        text: 'Invoice (file: https://files.test/a.pdf)',
-      }),
-      await helpdesk().addMessage(id, { botpressMessageId: 'm3', author: { type: 'bot' }, type: 'text', payload: { text: 'One moment' }, text: 'One moment' }),
-    ]
+    await helpdesk().addMessage(id, { botpressMessageId: 'm1', author: user, type: 'text', payload: { text: 'hello' }, text: 'hello' })
+    await helpdesk().addMessage(id, {
+      botpressMessageId: 'm2',
+      author: user,
+      type: 'file',
+      payload: { fileUrl: 'https://files.test/a.pdf', title: 'Invoice' },
+      text: 'Invoice (file: https://files.test/a.pdf)',
+    })
+    await helpdesk().addMessage(id, { botpressMessageId: 'm3', author: { type: 'bot' }, type: 'text', payload: { text: 'One moment' }, text: 'One moment' })
     const stored = cw.messages.filter((m) => m.conversationId === Number(id)).slice(1)
-    expect(stored.map((m) => [String(m.id), m.messageType, m.sender.kind, m.content])).toEqual([
-      [posted[0]!.id, 0, 'contact', 'hello'],
-      [posted[1]!.id, 0, 'contact', 'Invoice (file: https://files.test/a.pdf)'],
-      [posted[2]!.id, 0, 'contact', '**Bot:** One moment'],
+    expect(stored.map((m) => [m.messageType, m.sender.kind, m.content])).toEqual([
+      [0, 'contact', 'hello'],
+      [0, 'contact', 'Invoice (file: https://files.test/a.pdf)'],
+      [0, 'contact', '**Bot:** One moment'],
     ])
   })
 
