@@ -31,6 +31,17 @@ export const historyLimitSchema = z
   .title('History messages to forward')
   .describe('How many of the latest conversation messages are sent to the helpdesk when a ticket is opened')
 
+/** The Standard Webhooks signing secret; only what it signs, and where else it is set, differs between types. */
+export const webhookSecretSchema = (description: string) =>
+  z
+    .string()
+    .regex(WEBHOOK_SECRET_PATTERN, {
+      message: 'must be a Standard Webhooks secret: "whsec_" followed by the base64 of at least 24 random bytes',
+    })
+    .secret()
+    .title('Webhook signing secret')
+    .describe(description)
+
 export const configurationSchema = z.object({
   helpdeskUrl: z
     .string()
@@ -48,16 +59,9 @@ export const configurationSchema = z.object({
     .optional()
     .title('API token')
     .describe('Optional token the helpdesk expects; sent on every call as `Authorization: Bearer <token>`'),
-  webhookSecret: z
-    .string()
-    .regex(WEBHOOK_SECRET_PATTERN, {
-      message: 'must be a Standard Webhooks secret: "whsec_" followed by the base64 of at least 24 random bytes',
-    })
-    .secret()
-    .title('Webhook signing secret')
-    .describe(
-      'Shared secret in Standard Webhooks form (whsec_...). Signs every call to the helpdesk and verifies every webhook it sends; set the same value in the helpdesk'
-    ),
+  webhookSecret: webhookSecretSchema(
+    'Shared secret in Standard Webhooks form (whsec_...). Signs every call to the helpdesk and verifies every webhook it sends; set the same value in the helpdesk'
+  ),
   requestTimeoutMs: requestTimeoutMsSchema,
   historyLimit: historyLimitSchema,
 })

@@ -1,5 +1,5 @@
 import { z } from '@botpress/sdk'
-import { HELPDESK_URL_PATTERN, historyLimitSchema, requestTimeoutMsSchema, WEBHOOK_SECRET_PATTERN } from '../configuration'
+import { HELPDESK_URL_PATTERN, historyLimitSchema, requestTimeoutMsSchema, webhookSecretSchema } from '../configuration'
 
 /* The `requestTracker` configuration type: Request Tracker 5 through its REST2 API and the hitl scrip. */
 
@@ -27,16 +27,9 @@ export const requestTrackerConfigurationSchema = z.object({
     .min(1)
     .title('Queue')
     .describe('Name of the RT queue in which handoff tickets are opened; the token user needs rights on it'),
-  webhookSecret: z
-    .string()
-    .regex(WEBHOOK_SECRET_PATTERN, {
-      message: 'must be a Standard Webhooks secret: "whsec_" followed by the base64 of at least 24 random bytes',
-    })
-    .secret()
-    .title('Webhook signing secret')
-    .describe(
-      "Standard Webhooks secret (whsec_...) with which RT's hitl scrip signs the events it posts; set the same value as $HitlWebhookSecret in RT's site configuration"
-    ),
+  webhookSecret: webhookSecretSchema(
+    "Standard Webhooks secret (whsec_...) with which RT's hitl scrip signs the events it posts; set the same value as $HitlWebhookSecret in RT's site configuration"
+  ),
   requestTimeoutMs: requestTimeoutMsSchema,
   historyLimit: historyLimitSchema,
 })
