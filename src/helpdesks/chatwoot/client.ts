@@ -4,10 +4,9 @@ import type { AxiosInstance } from 'axios'
 import type { CreateConversationRequest, SessionFields } from '../../../contract/helpdesk-api'
 import type { AgentAssignedEvent, MessageCreatedEvent } from '../../../contract/webhook-events'
 import { HelpdeskError, helpdeskErrors, type CallName } from '../../helpdesk/errors'
-import { clock } from '../../helpdesk/clock'
+import { readAnswer, sendCall } from '../../helpdesk/call'
 import { INVALID_ANSWER_CODE } from '../../failures/classify'
 import { defaultRetryPolicy, httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
-import { formatIssues } from '../../validation-issues'
 import type { Helpdesk } from '../helpdesk'
 import { agentOf, agentReplyEvents, chatwootMessageIdOf, isHumanPublicReply, toSecond } from './agent-reply'
 import type { ChatwootConfig } from './config'
@@ -75,34 +74,26 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
     params?: Record<string, string>
   ): Promise<z.infer<S>> => {
     const call: CallName = `${method} ${path}`
-    let data: unknown
-    let status: number
-    try {
-      const response = await http.request({
-        method,
-        url: path,
-        params,
-        data: body === undefined ? undefined : JSON.stringify(body),
-        helpdeskCall: { name: call, startedAt: clock().now(), webhookId: '', onRetry: options.onRetry },
-      })
-      data = response.data
-      status = response.status
-    } catch (error) {
-      throw errors.fromAxios(call, error)
-    }
-    const parsed = answer.safeParse(data)
-    if (!parsed.success) {
-      const problems = formatIssues(parsed.error.issues)
-        .map((issue) => `${issue.path}: ${issue.message}`)
-        .join('; ')
-      throw new HelpdeskError(
-        errors.redact(
-          `Helpdesk call ${call} answered with an unexpected body (${status} ${problems}); check that the Chatwoot URL points at Chatwoot itself`
-        ),
-        { kind: 'invalid_answer', status, code: INVALID_ANSWER_CODE }
-      )
-    }
-    return parsed.data
+    const { data, status } = await sendCall(http, errors, call, {
+      method,
+      url: path,
+      params,
+      data: body === undefined ? undefined : JSON.stringify(body),
+      webhookId: '',
+      onRetry: options.onRetry,
+    })
+    // Chatwoot's advice differs from the contract's: the usual cause is a URL that is not Chatwoot's
+    return readAnswer(
+      answer,
+      data,
+      (problems) =>
+        new HelpdeskError(
+          errors.redact(
+            `Helpdesk call ${call} answered with an unexpected body (${status} ${problems}); check that the Chatwoot URL points at Chatwoot itself`
+          ),
+          { kind: 'invalid_answer', status, code: INVALID_ANSWER_CODE }
+        )
+    )
   }
 
   /** Answers the integration does not read. */

@@ -11,9 +11,8 @@ import {
   type CreateUserRequest,
 } from '../../../contract/helpdesk-api'
 import { pathSegment, UnsafeIdError } from '../../../contract/helpdesk-id'
-import { formatIssues } from '../../validation-issues'
 import { helpdeskErrors, type CallName } from '../../helpdesk/errors'
-import { clock } from '../../helpdesk/clock'
+import { readAnswer, sendCall } from '../../helpdesk/call'
 import { httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 
 export type HelpdeskClient = ReturnType<typeof createHelpdeskClient>
@@ -71,29 +70,15 @@ export const createHelpdeskClient = (config: Config, options: HelpdeskClientOpti
         'ERR_HITL_BODY_TOO_LARGE'
       )
     }
-    let received: unknown
-    let status: number
-    try {
-      const response = await http.request({
-        method,
-        url: path,
-        data,
-        helpdeskCall: { name: call, startedAt: clock().now(), webhookId, onRetry: options.onRetry },
-      })
-      received = response.data
-      status = response.status
-    } catch (error) {
-      throw errors.fromAxios(call, error)
-    }
+    const { data: received, status } = await sendCall(http, errors, call, {
+      method,
+      url: path,
+      data,
+      webhookId,
+      onRetry: options.onRetry,
+    })
     if (!answer) return undefined
-    const parsed = answer.safeParse(normalizeAnswer(received))
-    if (!parsed.success) {
-      const problems = formatIssues(parsed.error.issues)
-        .map((i) => `${i.path}: ${i.message}`)
-        .join('; ')
-      throw errors.invalidAnswer(call, status, problems)
-    }
-    return parsed.data
+    return readAnswer(answer, normalizeAnswer(received), (problems) => errors.invalidAnswer(call, status, problems))
   }
 
   /** `template` with `{id}` replaced by the id, URL-encoded; an id that is not a safe helpdesk id is never sent. */

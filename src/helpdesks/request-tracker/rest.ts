@@ -1,9 +1,8 @@
 import { z } from '@botpress/sdk'
 import type { AxiosInstance } from 'axios'
-import { clock } from '../../helpdesk/clock'
+import { readAnswer, sendCall } from '../../helpdesk/call'
 import { helpdeskErrors, type CallName } from '../../helpdesk/errors'
 import { defaultRetryPolicy, httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
-import { formatIssues } from '../../validation-issues'
 import type { RequestTrackerConfig } from './config'
 
 /* Request Tracker's REST2 API (/REST/2.0/), the calls the integration makes, with their answers validated. */
@@ -48,28 +47,14 @@ export const createRestClient = (config: RequestTrackerConfig, options: RestOpti
     answer: S
   ): Promise<z.infer<S>> => {
     const call: CallName = `${method} /REST/2.0${path.split('?')[0]}`
-    let data: unknown
-    let status: number
-    try {
-      const response = await http.request({
-        method,
-        url: path,
-        data: body === undefined ? undefined : JSON.stringify(body),
-        helpdeskCall: { name: call, startedAt: clock().now(), webhookId: call, onRetry: options.onRetry },
-      })
-      data = response.data
-      status = response.status
-    } catch (error) {
-      throw errors.fromAxios(call, error)
-    }
-    const parsed = answer.safeParse(data ?? {})
-    if (!parsed.success) {
-      const problems = formatIssues(parsed.error.issues)
-        .map((issue) => `${issue.path}: ${issue.message}`)
-        .join('; ')
-      throw errors.invalidAnswer(call, status, problems)
-    }
-    return parsed.data
+    const { data, status } = await sendCall(http, errors, call, {
+      method,
+      url: path,
+      data: body === undefined ? undefined : JSON.stringify(body),
+      webhookId: call,
+      onRetry: options.onRetry,
+    })
+    return readAnswer(answer, data ?? {}, (problems) => errors.invalidAnswer(call, status, problems))
   }
 
   const enc = encodeURIComponent
