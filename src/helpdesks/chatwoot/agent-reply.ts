@@ -76,3 +76,28 @@ export const agentReplyEvents = (reply: AgentReply): MessageCreatedEvent[] => {
   }
   return events
 }
+
+/** A Chatwoot message, from a webhook or read back: the events of a human agent's public reply, none for anything else. */
+export const replyEventsOf = (
+  conversationId: string,
+  message: {
+    id: string
+    content?: string | null
+    attachments?: readonly Attachment[] | null
+    private?: boolean | null
+    sender?: Sender | null
+    created_at?: string | number | null
+  },
+  outgoing: boolean
+): MessageCreatedEvent[] => {
+  const { sender } = message
+  if (!sender || !isHumanPublicReply({ outgoing, private: message.private, sender })) return []
+  return agentReplyEvents({
+    conversationId,
+    messageId: message.id,
+    content: message.content,
+    attachments: message.attachments,
+    sender,
+    occurredAt: toSecond(message.created_at),
+  })
+}

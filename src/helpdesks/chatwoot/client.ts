@@ -8,7 +8,7 @@ import { readAnswer, sendCall } from '../../helpdesk/call'
 import { INVALID_ANSWER_CODE } from '../../failures/classify'
 import { defaultRetryPolicy, httpFor, type RetryListener, type RetryPolicy } from '../../helpdesk/http'
 import type { Helpdesk } from '../helpdesk'
-import { agentOf, agentReplyEvents, chatwootMessageIdOf, isHumanPublicReply, toSecond } from './agent-reply'
+import { agentOf, chatwootMessageIdOf, replyEventsOf } from './agent-reply'
 import type { ChatwootConfig } from './config'
 import { openingMessage, relayedContent } from './content'
 import { advice } from './connection-advice'
@@ -243,20 +243,7 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
           after,
         })
         if (page === 0) assignee = meta?.assignee
-        for (const message of payload) {
-          const outgoing = message.message_type === OUTGOING
-          if (!message.sender || !isHumanPublicReply({ outgoing, private: message.private, sender: message.sender })) continue
-          events.push(
-            ...agentReplyEvents({
-              conversationId: ticketId,
-              messageId: message.id,
-              content: message.content,
-              attachments: message.attachments,
-              sender: message.sender,
-              occurredAt: toSecond(message.created_at),
-            })
-          )
-        }
+        for (const message of payload) events.push(...replyEventsOf(ticketId, message, message.message_type === OUTGOING))
         if (payload.length < PAGE) break
         after = payload.reduce((max, message) => (Number(message.id) > Number(max) ? message.id : max), after)
       }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { WebhookEvent } from '../../../contract/webhook-events'
 import type { DecodedWebhook, IncomingWebhook, WebhookDecoder } from '../helpdesk'
-import { agentOf, agentReplyEvents, isHumanPublicReply, toSecond } from './agent-reply'
+import { agentOf, replyEventsOf } from './agent-reply'
 import type { ChatwootConfig } from './config'
 import { conversationWebhookSchema, messageWebhookSchema, otherWebhookSchema } from './schemas'
 import { checkSignature } from './signature'
@@ -26,18 +26,8 @@ const decodeMessage = (body: unknown, config: ChatwootConfig): Decoded | undefin
   const ticketId = message.conversation.id
   if (message.inbox && message.inbox.id !== String(config.inboxId)) return { events: [] }
   // message_updated (an edit, a delivery status) is never a new reply
-  if (message.event !== 'message_created' || !message.sender) return { ticketId, events: [] }
-  const outgoing = message.message_type === 'outgoing'
-  if (!isHumanPublicReply({ outgoing, private: message.private, sender: message.sender })) return { ticketId, events: [] }
-  const events = agentReplyEvents({
-    conversationId: ticketId,
-    messageId: message.id,
-    content: message.content,
-    attachments: message.attachments,
-    sender: message.sender,
-    occurredAt: toSecond(message.created_at),
-  })
-  return { ticketId, events }
+  if (message.event !== 'message_created') return { ticketId, events: [] }
+  return { ticketId, events: replyEventsOf(ticketId, message, message.message_type === 'outgoing') }
 }
 
 const decodeConversation = (body: unknown, config: ChatwootConfig, deliveryId: string): Decoded | undefined => {
