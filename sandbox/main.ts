@@ -8,6 +8,7 @@ import { consoleHopLog, formatLine } from './hop-log'
 import type { LogSink } from './integration-logs'
 import { PortInUseError } from './listen'
 import { PORT_ROLES, startSandbox, type ExternalHelpdesk, type Sandbox, type SandboxPorts } from './start-sandbox'
+import { stopOnSignal } from './stop-on-signal'
 
 const PORT_VARIABLES: Record<keyof SandboxPorts, { name: string; fallback: number }> = {
   port: { name: 'SANDBOX_PORT', fallback: 8070 },
@@ -151,16 +152,7 @@ const main = async () => {
   }
   const started = await startCommand(processIo)
   if (started === CANNOT_START) process.exit(CANNOT_START)
-  let stopping = false
-  const stop = async () => {
-    if (stopping) return
-    stopping = true
-    console.log('\nStopping the sandbox…')
-    await started.close()
-    process.exit(0)
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  stopOnSignal(started)
 }
 
 if (isMain(import.meta.url)) {
