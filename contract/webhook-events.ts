@@ -50,7 +50,12 @@ export const agentAssignedEventSchema = z.object({
 export const conversationClosedEventSchema = z.object({
   ...eventBase,
   type: z.literal('conversation.closed'),
-  reason: z.string().optional().describe('Why the conversation was closed'),
+  reason: z
+    .string()
+    .optional()
+    .describe(
+      'Why the conversation was closed, in words for the end user: when an agent is assigned, it reaches the end user as that agent\'s last message'
+    ),
 })
 
 export const webhookEventSchema = z.discriminatedUnion('type', [

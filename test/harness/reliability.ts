@@ -59,10 +59,10 @@ export const announcements = (api: BotpressApiServer, conversationId?: string) =
     })
 }
 
-/** Agent messages in a conversation, by helpdesk message id. */
+/** Agent messages in a conversation, by helpdesk message id (a close's reason, which has none, is not one of them). */
 export const agentMessageIds = (api: BotpressApiServer, conversationId: string) =>
   snapshot(api)
-    .messages.filter((m) => m.conversationId === conversationId)
+    .messages.filter((m) => m.conversationId === conversationId && m.tags.id !== undefined)
     .map((m) => m.tags.id)
 
 /** A deterministic pseudo-random source (mulberry32), so that a failing fast-check run can be replayed. */

@@ -9,7 +9,8 @@ import { withTurn } from '../turn'
 /*
  * `hitlStopped`, once: the bot takes the conversation back. Under the conversation's turn (so that no assignment is
  * being announced), the conversation is first marked closed by the helpdesk: from then on an agent message or an
- * assignment is refused 409, and a message written meanwhile is withdrawn. Then hitlStopped is announced. A close
+ * assignment is refused 409, and a message written meanwhile is withdrawn. Then hitlStopped is announced. The close's
+ * reason, when an agent is assigned, is first written as that agent's last message, so the end user learns it. A close
  * found marked but whose hitlStopped is missing (the announcement failed) is completed by the next delivery.
  */
 export const onConversationClosed = async (
@@ -32,6 +33,20 @@ export const onConversationClosed = async (
       // that no announcement is in flight).
       if (conversation.tags.closedBy !== 'helpdesk' || (await stopAnnounced(client, conversation.id))) return duplicate()
       return announce(client, conversation.id, turn)
+    }
+    const agentUserId = conversation.tags.agentUserId
+    if (event.reason && agentUserId) {
+      // The reason reaches the end user as the assigned agent's last message, written before the close's mark (so it
+      // is not refused) and found again, not written twice, by a redelivery of this close.
+      turn.assertHeld()
+      await client.getOrCreateMessage({
+        conversationId: conversation.id,
+        userId: agentUserId,
+        type: 'text',
+        payload: { text: event.reason },
+        tags: { webhookId: delivery.key },
+        discriminateByTags: ['webhookId'],
+      })
     }
     turn.assertHeld()
     await client.updateConversation({ id: conversation.id, tags: { closed: 'true', closedBy: 'helpdesk' } })
