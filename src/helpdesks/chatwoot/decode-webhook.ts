@@ -40,7 +40,8 @@ const decodeConversation = (body: unknown, config: ChatwootConfig, deliveryId: s
     const closed = conversation.status === 'resolved'
     return {
       ticketId,
-      events: closed ? [{ type: 'conversation.closed', id: deliveryId, conversationId: ticketId, reason: 'Resolved in Chatwoot' }] : [],
+      // no reason: Chatwoot gives none, and a reason would reach the end user as the agent's words
+      events: closed ? [{ type: 'conversation.closed', id: deliveryId, conversationId: ticketId }] : [],
     }
   }
   if (conversation.event !== 'conversation_updated') return { ticketId, events: [] }

@@ -108,7 +108,7 @@ describe('Chatwoot webhooks: what maps to an event', () => {
     expect(deliveries.map((d) => d.event)).toEqual(['conversation_status_changed', 'conversation_updated'])
     const closed = okEvents(await decode(deliveries[0]!))
     expect(closed.events).toEqual([
-      { type: 'conversation.closed', id: closed.deliveryId, conversationId: String(conversationId), reason: 'Resolved in Chatwoot' },
+      { type: 'conversation.closed', id: closed.deliveryId, conversationId: String(conversationId) },
     ])
     const second = okEvents(await decode(deliveries[1]!))
     expect(second).toMatchObject({ ticketId: String(conversationId), events: [] })
