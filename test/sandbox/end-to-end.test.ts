@@ -132,6 +132,8 @@ describe('sandbox end to end', () => {
     await agentApi(`/tickets/${ticket.id}/close`, { reason: 'solved' })
     const closed = await eventually(() => transcript(s), (t) => t.status === 'bot', 'the close in the chat')
     expect(closed.lines.at(-1)?.text).toBe('The agent closed the conversation. You are back with the bot.')
+    // the close reason, as the agent's last words
+    expect(closed.lines.at(-2)).toMatchObject({ from: 'agent', author: 'Grace Hopper', text: 'solved' })
     const after = await say(s, { text: 'thanks' })
     expect(after.lines.at(-1)?.from).toBe('bot')
 
