@@ -1,7 +1,7 @@
 import type { Request, Response } from '@botpress/sdk'
 import { startBotpressApi, type BotpressApiServer } from '../sandbox/botpress-api'
 import integration from '../src/index'
-import { startLoopbackHelpdesk, type LoopbackHelpdesk } from './loopback-helpdesk'
+import { startFakeHelpdesk, type FakeHelpdesk } from '../kit/fake-helpdesk/fake-helpdesk'
 import {
   actionRequest,
   agentAssignedEvent,
@@ -10,6 +10,8 @@ import {
   conversationClosedEvent,
   historyFor,
   messageCreatedEvent,
+  BENCH_SECRET,
+  BENCH_TOKEN,
   OUTBOUND_PAYLOADS,
   outboundRequest,
   webhookRequest,
@@ -18,7 +20,7 @@ import {
 
 /*
  * Botpress API calls and helpdesk calls per operation, counted on the loopback Botpress API (`api.calls`) and the
- * loopback helpdesk, each operation sent once through `integration.handler` as Botpress Cloud would send it.
+ * fake helpdesk (checking every call against the contract, as in the tests), each operation sent once through `integration.handler` as Botpress Cloud would send it.
  */
 
 export type CallRow = {
@@ -63,7 +65,7 @@ export const measureApiCalls = async (): Promise<CallRow[]> => {
   const nextTurn = () => {
     clockOffset += TURN_GAP_MS
   }
-  const helpdesk: LoopbackHelpdesk = await startLoopbackHelpdesk()
+  const helpdesk: FakeHelpdesk = await startFakeHelpdesk({ secret: BENCH_SECRET, token: BENCH_TOKEN })
   const previousUrl = process.env.BP_API_URL
   process.env.BP_API_URL = api.url
   const target: Target = { botId: BOT_ID, config: benchConfig(helpdesk.url) }

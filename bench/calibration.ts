@@ -5,7 +5,7 @@ import { runLoad } from './stats'
 
 /*
  * What one loopback HTTP round trip costs on this machine, to read the loopback figures with: `GET /health` on the
- * loopback helpdesk (in the servers process), once with node:http and a keep-alive agent, once with axios (which
+ * fake helpdesk (in the servers process), once with node:http and a keep-alive agent, once with axios (which
  * the Botpress client and the helpdesk client both use), sequentially.
  */
 export type RoundTrip = { client: string; p50: number; p99: number; cpuMicrosPerRequest: number }
@@ -14,7 +14,7 @@ const COUNT = 1000
 const WARMUP = 200
 
 export const measureRoundTrips = async (servers: RemoteServers): Promise<RoundTrip[]> => {
-  const url = new URL('/health', servers.helpdeskUrl)
+  const url = new URL(`${servers.helpdeskUrl}/health`)
   const agent = new Agent({ keepAlive: true })
   const plain = () =>
     new Promise<number>((resolve, reject) => {

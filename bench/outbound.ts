@@ -5,7 +5,7 @@ import { timedRun, type ThroughputRun } from './webhook-throughput'
 
 /*
  * Outbound messages per second and latency through `integration.handler` (`x-bp-operation: message_created`, the
- * plugin relaying an end-user text message), against the loopback helpdesk in its own process.
+ * plugin relaying an end-user text message), against the fake helpdesk (cheap mode) in its own process.
  */
 export const measureOutboundThroughput = async (
   servers: RemoteServers,

@@ -298,13 +298,15 @@ ${v
 ## How to read it
 
 - **Calls per operation** are exact counts: each operation is sent once through \`integration.handler\`, with the x-bp-* headers
-  Botpress Cloud sends, against the in-memory Botpress API (\`sandbox/botpress-api\`, which records every call) and a loopback
-  helpdesk that answers every call of the contract with \`{ id }\`. They do not depend on the machine. In production every
+  Botpress Cloud sends, against the in-memory Botpress API (\`sandbox/botpress-api\`, which records every call) and the fake
+  helpdesk of the tests (\`kit/fake-helpdesk\`), which checks every call against the contract and keeps its users, tickets and
+  messages. They do not depend on the machine. In production every
   Botpress API call is a network round trip to Botpress Cloud, so the count, more than the integration's CPU time, sets the
   latency of an operation.
 - **Throughput** runs send distinct events (each creates a message) through \`integration.handler\` in a closed loop: \`concurrency\`
-  requests in flight, the next one sent when one is answered, after a warm-up. The loopback Botpress API and helpdesk run in a
-  process of their own (\`bench/servers-process.ts\`), as they would be remote in production, with no added latency. On this
+  requests in flight, the next one sent when one is answered, after a warm-up. The loopback Botpress API and the fake helpdesk in its
+  cheap mode (no checks and no state: every call answered at once) run in a process of their own (\`bench/servers-process.ts\`),
+  as they would be remote in production, with no added latency. On this
   machine one loopback HTTP round trip costs the caller ${axiosTrip ? `${ms(axiosTrip.p50)} ms with axios` : 'n/a'} (${plainTrip ? `${ms(plainTrip.p50)} ms with node:http` : 'n/a'}) at p50,
   see "Loopback HTTP round trip": these figures are bound by the HTTP stack and by the ${m.cores} cores shared by both processes,
   not by the integration's code. "Integration process busy" is its CPU time per request × requests per second (Node's helper
@@ -378,7 +380,7 @@ ${table(
   ]
 )}
 
-## Outbound throughput (text messages, loopback helpdesk)
+## Outbound throughput (text messages, fake helpdesk in its cheap mode)
 
 ${throughputTable(r.outbound, 'messages')}
 
@@ -389,7 +391,7 @@ ${table(
   r.roundTrips.map((t) => [t.client, ms(t.p50), ms(t.p99), us(t.cpuMicrosPerRequest)])
 )}
 
-\`GET /health\` on the loopback helpdesk, sequentially, from the bench process.
+\`GET /health\` on the fake helpdesk, sequentially, from the bench process.
 
 ## Bundle
 

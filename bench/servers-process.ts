@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline'
 import { startBotpressApi } from '../sandbox/botpress-api'
-import { startLoopbackHelpdesk } from './loopback-helpdesk'
+import { startFakeHelpdesk } from '../kit/fake-helpdesk/fake-helpdesk'
+import { BENCH_SECRET } from './requests'
 
 /*
- * Child process of the bench: the loopback Botpress API (no added latency) and the loopback helpdesk, in a process of
+ * Child process of the bench: the loopback Botpress API (no added latency) and the fake helpdesk in its cheap mode, in a process of
  * their own so that the throughput runs measure the integration's process alone, as in production where both are
  * remote. Prints their URLs as one JSON line, then answers commands on stdin, one per line:
  *   `calls`  -> one JSON line: calls received per operation since the last `reset`
@@ -18,13 +19,13 @@ const count = (operations: readonly string[]) => {
 
 const main = async () => {
   const api = await startBotpressApi({ log: () => undefined })
-  const helpdesk = await startLoopbackHelpdesk()
+  const helpdesk = await startFakeHelpdesk({ secret: BENCH_SECRET, cheap: true })
   process.stdout.write(`${JSON.stringify({ apiUrl: api.url, helpdeskUrl: helpdesk.url })}\n`)
   const lines = createInterface({ input: process.stdin })
   lines.on('line', (line) => {
     const command = line.trim()
     if (command === 'calls') {
-      const answer = { botpress: count(api.calls.map((c) => c.operation)), helpdesk: count(helpdesk.calls.map((c) => c.operation)) }
+      const answer = { botpress: count(api.calls.map((c) => c.operation)), helpdesk: { ...helpdesk.counts } }
       process.stdout.write(`${JSON.stringify(answer)}\n`)
     } else if (command === 'reset') {
       api.resetCalls()

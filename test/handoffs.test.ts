@@ -1,7 +1,7 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest'
 import { useWorld } from './harness/botpress'
 import { useSkippedWaits } from './harness/clock'
-import { startFakeHelpdesk, type FakeHelpdesk } from './harness/fake-helpdesk'
+import { startFakeHelpdesk, type FakeHelpdesk } from '../kit/fake-helpdesk/fake-helpdesk'
 import { relayMessage, runAction, TEST_SECRET, TEST_TOKEN, testConfig } from './harness/integration'
 import { botClient, snapshot } from './harness/reliability'
 

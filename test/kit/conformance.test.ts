@@ -5,7 +5,7 @@ import { formatResult, runConformance, summarize, type RuleResult } from '../../
 import { main } from '../../kit/conformance/cli'
 import { historyTypes, relayedTypes } from '../../kit/fixtures'
 import { startReferenceHelpdesk } from '../../sandbox/helpdesk'
-import { startFakeHelpdesk, type FakeHelpdesk, type Flaws } from '../harness/fake-helpdesk'
+import { startFakeHelpdesk, type FakeHelpdesk, type Flaws } from '../../kit/fake-helpdesk/fake-helpdesk'
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`
 const running: Array<{ close: () => Promise<void> }> = []

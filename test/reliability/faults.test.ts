@@ -4,7 +4,7 @@ import { useWorld } from '../harness/botpress'
 import { useSkippedWaits, withoutWaiting } from '../harness/clock'
 import { seedEndUser } from '../harness/seed'
 import { drive, useFakeClock } from '../harness/webhook-world'
-import { startFakeHelpdesk, type FakeHelpdesk, type Fault } from '../harness/fake-helpdesk'
+import { startFakeHelpdesk, type FakeHelpdesk, type Fault } from '../../kit/fake-helpdesk/fake-helpdesk'
 import { relayMessage, runAction, TEST_SECRET, TEST_TOKEN, testConfig, type WebhookAnswer } from '../harness/integration'
 import {
   agentAssigned,

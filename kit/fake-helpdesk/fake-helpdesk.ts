@@ -12,7 +12,7 @@ import {
 } from '../../contract/helpdesk-api'
 
 /*
- * The helpdesk of the tests: it keeps the wire contract on a real loopback socket (nock cannot reset a connection so
+ * The fake helpdesk of the tests and the bench: it keeps the wire contract on a real loopback socket (nock cannot reset a connection so
  * that axios sees it), under a path prefix as a helpdesk usually is. It validates each call with the contract's
  * schemas, checks the signature and the token, acts once per webhook-id and answers a repeated webhook-id with its
  * first answer; its conversation ids hold a slash, so that a client that does not URL-encode them fails.
@@ -21,6 +21,11 @@ import {
  * - a fault plan breaks any attempt before the helpdesk acts (`when: 'before'`) or after it acted and committed
  *   (`when: 'after'`: the answer is lost, as when a helpdesk crashes after its commit);
  * - flaws make it get one part of the contract wrong, the way real implementations do (for the conformance kit).
+ *
+ * `cheap: true` is the bench's mode, so that a throughput run measures the integration rather than the fake: no
+ * signature, token, JSON or schema check and no state (a create answers a new id at once, a close `{ ok: true }`, for
+ * any conversation id), no `calls` records; it still answers a repeated webhook-id with its first answer and counts
+ * the calls per operation.
  */
 
 export type Fault =
@@ -47,6 +52,10 @@ export type ReceivedCall = {
   method: string
   /** the path under the prefix */
   path: string
+  /** the contract's operation, e.g. `POST /conversations/{id}/messages` (method and path for an unknown route) */
+  operation: string
+  /** the webhook-id was answered before: this call got the first answer again */
+  repeat: boolean
   webhookId: string
   authorization?: string
   body: unknown
@@ -77,21 +86,40 @@ const invalid = (error: z.ZodError): Answer => ({
   body: { error: { code: 'invalid_request', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } },
 })
 
+const operationOf = (method: string, path: string): string => {
+  if (method === 'GET' && path === '/health') return 'GET /health'
+  if (method === 'POST' && (path === '/users' || path === '/conversations')) return `POST ${path}`
+  const match = method === 'POST' ? /^\/conversations\/[^/]+\/(messages|close)$/.exec(path) : null
+  return match ? `POST /conversations/{id}/${match[1]}` : `${method} ${path}`
+}
+
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name]
   return Array.isArray(value) ? value[0] : value
 }
 
-export const startFakeHelpdesk = async (options: { secret: string; token?: string; plan?: FaultPlan; flaws?: Flaws }) => {
+export const startFakeHelpdesk = async (options: { secret: string; token?: string; plan?: FaultPlan; flaws?: Flaws; cheap?: boolean }) => {
   const flaws = options.flaws ?? {}
+  const cheap = options.cheap ?? false
   const verifier = new Webhook(options.secret)
   const calls: ReceivedCall[] = []
+  /** calls received per operation (kept in both modes) */
+  const counts: Record<string, number> = {}
+  let nextCheapId = 0
   const acts: Array<{ method: string; path: string; webhookId: string }> = []
   const attempts = new Map<string, number>()
   const answered = new Map<string, Answer>()
   /** what the helpdesk holds; a test may seed it (a user or ticket created earlier) */
   const state = { users: [] as HelpdeskUser[], tickets: [] as HelpdeskTicket[], messages: [] as HelpdeskMessage[] }
   let plan = options.plan
+
+  const actCheaply = (operation: string): Answer => {
+    if (operation === 'GET /health' || operation === 'POST /conversations/{id}/close') return { status: 200, body: { ok: true } }
+    if (operation.includes('{id}') || operation === 'POST /users' || operation === 'POST /conversations') {
+      return { status: 201, body: { id: `hd_${++nextCheapId}` } }
+    }
+    return { status: 404, body: { error: { code: 'not_found', message: `no route ${operation}` } } }
+  }
 
   const act = (method: string, path: string, json: unknown): Answer => {
     if (method === 'GET' && path === '/health') return { status: 200, body: { ok: true } }
@@ -143,27 +171,31 @@ export const startFakeHelpdesk = async (options: { secret: string; token?: strin
     const fullPath = new URL(req.url ?? '/', 'http://x').pathname
     const path = fullPath.startsWith(`${PREFIX}/`) ? fullPath.slice(PREFIX.length) : `(outside ${PREFIX})${fullPath}`
     const webhookId = header(req, 'webhook-id') ?? ''
-    let signed = true
-    try {
-      verifier.verify(raw, { 'webhook-id': webhookId, 'webhook-timestamp': header(req, 'webhook-timestamp') ?? '', 'webhook-signature': header(req, 'webhook-signature') ?? '' })
-    } catch {
-      signed = false
-    }
+    const operation = operationOf(method, path)
+    counts[operation] = (counts[operation] ?? 0) + 1
+    let signed = !cheap
     let body: unknown
     let json = true
-    try {
-      body = raw ? JSON.parse(raw) : undefined
-    } catch {
-      json = false
+    if (!cheap) {
+      try {
+        verifier.verify(raw, { 'webhook-id': webhookId, 'webhook-timestamp': header(req, 'webhook-timestamp') ?? '', 'webhook-signature': header(req, 'webhook-signature') ?? '' })
+      } catch {
+        signed = false
+      }
+      try {
+        body = raw ? JSON.parse(raw) : undefined
+      } catch {
+        json = false
+      }
     }
-    const call: ReceivedCall = { method, path, webhookId, authorization: header(req, 'authorization'), body, signed, status: 0 }
-    calls.push(call)
+    const call: ReceivedCall = { method, path, operation, repeat: false, webhookId, authorization: header(req, 'authorization'), body, signed, status: 0 }
+    if (!cheap) calls.push(call)
     const reply = (status: number, answerBody: unknown, headers: Record<string, string> = {}) => {
       call.status = status
       const text = typeof answerBody === 'string' ? answerBody : JSON.stringify(answerBody ?? {})
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(text)
     }
-    if (!flaws.noSignatureCheck) {
+    if (!cheap && !flaws.noSignatureCheck) {
       if (!signed) return reply(401, { error: { code: 'invalid_signature', message: 'bad signature' } })
       if (options.token !== undefined && call.authorization !== `Bearer ${options.token}`) {
         return reply(401, { error: { code: 'invalid_token', message: 'bad token' } })
@@ -180,8 +212,11 @@ export const startFakeHelpdesk = async (options: { secret: string; token?: strin
     if (fault && fault.when !== 'after') return breakAnswer(fault)
     const key = `${method} ${path} ${webhookId}`
     const first = flaws.notIdempotent || !webhookId ? undefined : answered.get(key)
-    if (!first) acts.push({ method, path, webhookId })
-    const answer = first ?? (json ? act(method, path, body) : { status: 400, body: { error: { code: 'invalid_json', message: 'not JSON' } } })
+    call.repeat = first !== undefined
+    if (!first && !cheap) acts.push({ method, path, webhookId })
+    const fresh = (): Answer =>
+      cheap ? actCheaply(operation) : json ? act(method, path, body) : { status: 400, body: { error: { code: 'invalid_json', message: 'not JSON' } } }
+    const answer = first ?? fresh()
     if (!first && answer.status < 500) answered.set(key, answer)
     if (fault) return breakAnswer(fault)
     reply(answer.status, answer.body)
@@ -189,14 +224,24 @@ export const startFakeHelpdesk = async (options: { secret: string; token?: strin
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    // the cheap mode never reads a body: it is drained, not kept
+    req.on('data', (chunk: Buffer) => (cheap ? undefined : chunks.push(chunk)))
     req.on('end', () => handle(req, Buffer.concat(chunks).toString('utf8'), res))
   })
+  // the integration's clients keep connections alive between calls, as they would with a real helpdesk
+  server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}${PREFIX}`,
+    /** every call received, in order (empty in cheap mode) */
     calls,
+    counts,
+    /** forgets the calls and counts received so far (not what the helpdesk holds) */
+    resetCalls: () => {
+      calls.length = 0
+      for (const operation of Object.keys(counts)) delete counts[operation]
+    },
     /** the requests the helpdesk acted on (a repeated webhook-id is answered from memory and not listed again) */
     acts,
     state,
