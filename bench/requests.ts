@@ -86,11 +86,11 @@ export const agentAssignedEvent = (conversationId: string, id: string, agent: Ag
   ...(occurredAt ? { occurredAt } : {}),
 })
 
-export const conversationClosedEvent = (conversationId: string, id: string) => ({
+export const conversationClosedEvent = (conversationId: string, id: string, reason?: string) => ({
   id,
   type: 'conversation.closed',
   conversationId,
-  reason: 'solved',
+  ...(reason ? { reason } : {}),
 })
 
 /** Payloads of the hitl channel's message types, as the plugin relays them (with the end user's id). */
