@@ -110,7 +110,7 @@ const verdicts = (r: Results): Verdict[] => {
       : {
           why:
             'find, take the turn, mark the conversation closed, announce. The mark must land before hitlStopped so that ' +
-            'an agent message written meanwhile sees it in its own answer and is withdrawn (item 3), and Botpress has no ' +
+            'an agent message written meanwhile sees it in its own answer and is withdrawn (never a message after hitlStopped), and Botpress has no ' +
             'atomic "set this tag if absent" that could also be the turn; a close is final, so its turn is never given back. ' +
             'A close with a reason and an assigned agent costs one call more: the reason, written as the agent\'s last message',
         }),

@@ -23,7 +23,7 @@ const nothingCreated = () => {
   expect({ users: bot.users, messages: bot.messages, events: bot.events }).toEqual({ users: [], messages: [], events: [] })
 }
 
-describe('9. permanent and transient Botpress failures are told apart', () => {
+describe('permanent and transient Botpress failures are told apart', () => {
   it('a Botpress refusal that cannot succeed on retry answers 422 naming the cause', async () => {
     await openConversation(world.api)
     world.api.failNext('initializeIncomingMessage', { status: 400, body: { id: 'e1', code: 400, type: 'InvalidPayload', message: 'payload.text is too long' } })
@@ -64,7 +64,7 @@ describe('9. permanent and transient Botpress failures are told apart', () => {
   })
 })
 
-describe('10. one installation never touches another one', () => {
+describe('one installation never touches another one', () => {
   const configB = {
     ...testConfig,
     helpdeskUrl: 'https://helpdesk-b.test/api',
@@ -113,7 +113,7 @@ describe('10. one installation never touches another one', () => {
   })
 })
 
-describe('13. URLs from agents are http(s) only', () => {
+describe('URLs from agents are http(s) only', () => {
   it('answers 400 with the field path for any other scheme, and creates nothing', async () => {
     await openConversation(world.api)
     const cases: Array<[Record<string, unknown>, string]> = [
@@ -137,7 +137,7 @@ describe('13. URLs from agents are http(s) only', () => {
   })
 })
 
-describe('15. header names in any case', () => {
+describe('header names in any case', () => {
   it('accepts Webhook-Id, WEBHOOK-SIGNATURE and Webhook-Timestamp like lower case', async () => {
     await openConversation(world.api)
     const body = JSON.stringify(message())

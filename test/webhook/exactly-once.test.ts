@@ -35,7 +35,7 @@ const assignedAgentId = () => {
 
 const createEventAnswers = () => world.api.callsTo('createEvent').map((call) => call.status)
 
-describe('1. a stalled call never doubles an announcement', () => {
+describe('a stalled call never doubles an announcement', () => {
   for (const [name, fault] of [
     ['429 with Retry-After: 6', { status: 429, headers: { 'retry-after': '6' } }],
     ['502 three times in a row', { status: 502, times: 3 }],
@@ -145,7 +145,7 @@ describe('1. a stalled call never doubles an announcement', () => {
   })
 })
 
-describe('2. a retried assignment stays a duplicate after a reassignment', () => {
+describe('a retried assignment stays a duplicate after a reassignment', () => {
   it('A fails after its hitlAssigned was created, B is assigned, A is retried: [A, B], B in force', async () => {
     useFakeClock()
     await openConversation(world.api)
@@ -192,7 +192,7 @@ describe('2. a retried assignment stays a duplicate after a reassignment', () =>
   })
 })
 
-describe('3. no agent message after the close', () => {
+describe('no agent message after the close', () => {
   it('a message whose write is held while the close is processed is refused 409 and not kept', async () => {
     await openConversation(world.api)
     const held = world.api.stallNext('initializeIncomingMessage')
@@ -216,7 +216,7 @@ describe('3. no agent message after the close', () => {
   })
 })
 
-describe('4. deliveries are told apart by webhook-id', () => {
+describe('deliveries are told apart by webhook-id', () => {
   it('a redelivery with the same webhook-id but a regenerated message.id creates nothing new', async () => {
     await openConversation(world.api)
     expectAnswer(await send(message('hd_msg_1'), 'wh_msg_1'), 200, { ok: true })
@@ -234,7 +234,7 @@ describe('4. deliveries are told apart by webhook-id', () => {
   })
 })
 
-describe('5. old events never undo new ones', () => {
+describe('old events never undo new ones', () => {
   it('an assignment that occurred before the one in force changes nothing', async () => {
     useFakeClock()
     await openConversation(world.api)
