@@ -63,9 +63,8 @@ const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req
   }
 
   // a helpdesk that never retries: first relay what earlier, lost deliveries of this conversation carried
-  const readsBack = connected.helpdesk.agentMessagesSince !== undefined
   const caughtUp =
-    readsBack && decoded.ticketId
+    connected.readsBack && decoded.ticketId
       ? await catchUpQuietly(client, helpdeskFor(ctx, logger, CATCH_UP_RETRY).helpdesk, decoded.ticketId, log)
       : new Set<string>()
   const events = [...decoded.events.entries()].filter(([, event]) => !caughtUp.has(caughtUpKey(event)))
@@ -76,10 +75,10 @@ const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req
     // One event per request (the contract): the delivery is the webhook-id. Several: each is its own delivery.
     // A message of a helpdesk that never retries may come twice, by webhook and read back: its id is the delivery.
     const delivery =
-      readsBack && event.type === 'message.created'
+      connected.readsBack && event.type === 'message.created'
         ? messageDelivery(event.message.id)
         : { key: deliveryKey(decoded.deliveryId, decoded.events.length === 1 ? undefined : index) }
-    const result = readsBack
+    const result = connected.readsBack
       ? await onceMoreIfInProgress(() => processEvent(client, log, event, delivery))
       : await processEvent(client, log, event, delivery)
     if (result.status >= 300) return result

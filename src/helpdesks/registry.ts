@@ -15,8 +15,21 @@ export type ConnectedHelpdesk = {
   /** Names it in logs and errors, e.g. "the helpdesk at https://…". */
   label: string
   historyLimit: number
-  helpdesk: Helpdesk
+  /** Whether the webhook catches up by reading the helpdesk back (a helpdesk that never retries its webhooks). */
+  readsBack: boolean
   decodeWebhook: WebhookDecoder
+  /** Built on first use: a webhook of a helpdesk that retries needs only the decoder. */
+  readonly helpdesk: Helpdesk
+}
+
+const connect = (parts: Omit<ConnectedHelpdesk, 'helpdesk'>, build: () => Helpdesk): ConnectedHelpdesk => {
+  let built: Helpdesk | undefined
+  return {
+    ...parts,
+    get helpdesk() {
+      return (built ??= build())
+    },
+  }
 }
 
 /**
@@ -32,31 +45,40 @@ export const helpdeskFor = (ctx: bp.Context, logger: bp.Logger, retry?: RetryPol
   switch (ctx.configurationType) {
     case null: {
       const config = parseConfiguration(ctx.configuration)
-      return {
-        label: `the helpdesk at ${config.helpdeskUrl}`,
-        historyLimit: config.historyLimit,
-        helpdesk: contractHelpdesk(config, options),
-        decodeWebhook: contractWebhookDecoder(config.webhookSecret),
-      }
+      return connect(
+        {
+          label: `the helpdesk at ${config.helpdeskUrl}`,
+          historyLimit: config.historyLimit,
+          readsBack: false,
+          decodeWebhook: contractWebhookDecoder(config.webhookSecret),
+        },
+        () => contractHelpdesk(config, options)
+      )
     }
     case 'chatwoot': {
       const config = parseChatwootConfiguration(ctx.configuration)
-      return {
-        label: `Chatwoot at ${config.chatwootUrl} (account ${config.accountId}, inbox ${config.inboxId})`,
-        historyLimit: config.historyLimit,
-        helpdesk: chatwootHelpdesk(config, options),
-        decodeWebhook: chatwootWebhookDecoder(config),
-      }
+      return connect(
+        {
+          label: `Chatwoot at ${config.chatwootUrl} (account ${config.accountId}, inbox ${config.inboxId})`,
+          historyLimit: config.historyLimit,
+          readsBack: true,
+          decodeWebhook: chatwootWebhookDecoder(config),
+        },
+        () => chatwootHelpdesk(config, options)
+      )
     }
     case 'requestTracker': {
       const config = parseRequestTrackerConfiguration(ctx.configuration)
-      return {
-        label: `Request Tracker at ${config.requestTrackerUrl} (queue ${config.queue})`,
-        historyLimit: config.historyLimit,
-        helpdesk: requestTrackerHelpdesk(config, options),
-        // RT's hitl scrip posts the contract's events, signed the contract's way.
-        decodeWebhook: contractWebhookDecoder(config.webhookSecret),
-      }
+      return connect(
+        {
+          label: `Request Tracker at ${config.requestTrackerUrl} (queue ${config.queue})`,
+          historyLimit: config.historyLimit,
+          readsBack: false,
+          // RT's hitl scrip posts the contract's events, signed the contract's way.
+          decodeWebhook: contractWebhookDecoder(config.webhookSecret),
+        },
+        () => requestTrackerHelpdesk(config, options)
+      )
     }
   }
 }
