@@ -22,9 +22,6 @@ export const checkHelpdeskUrl = (url: string, path: string, ctx: z.RefinementCtx
   if (refusal) ctx.addIssue({ code: 'custom', path: [path], message: `${refusal.message} (rule: ${refusal.rule})` })
 }
 
-/** The earlier name of checkHelpdeskUrl, which configuration types written against it keep using. */
-export const checkUrl = checkHelpdeskUrl
-
 const contractSchema = configurationSchema.superRefine((config, ctx) => {
   checkHelpdeskUrl(config.helpdeskUrl, 'helpdeskUrl', ctx)
   checkWebhookSecret(config.webhookSecret, 'webhookSecret', ctx)

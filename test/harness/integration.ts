@@ -27,12 +27,7 @@ export const testConfig: TestConfig = {
 
 export const BOT_ID = 'bot_test'
 
-const headersFor = (
-  operation: string,
-  configuration: TestConfig,
-  alias = 'hitl',
-  configurationType?: string
-): Record<string, string> => ({
+const headersFor = (operation: string, configuration: TestConfig, alias = 'hitl'): Record<string, string> => ({
   'x-bp-operation': operation,
   'x-bp-type': operation,
   'x-bot-id': BOT_ID,
@@ -42,27 +37,19 @@ const headersFor = (
   'x-webhook-id': `wh_${alias}_test`,
   'x-bp-configuration': Buffer.from(JSON.stringify(configuration)).toString('base64'),
   // absent: the default configuration (the hitl contract); otherwise a helpdesk product's configuration type
-  ...((configurationType ?? configuration[CONFIGURATION_TYPE])
-    ? { 'x-bp-configuration-type': configurationType ?? configuration[CONFIGURATION_TYPE] }
-    : {}),
+  ...(configuration[CONFIGURATION_TYPE] ? { 'x-bp-configuration-type': configuration[CONFIGURATION_TYPE] } : {}),
 })
 
 /**
- * `alias`: the installation called (two installations of the integration in one bot have two aliases);
- * `configurationType`: a helpdesk product's configuration type (absent: the default configuration, the hitl contract).
+ * `alias`: the installation called (two installations of the integration in one bot have two aliases); a helpdesk
+ * product's configuration type travels with the configuration (`ofType`).
  */
-export const invoke = async (
-  operation: string,
-  body: unknown,
-  configuration = testConfig,
-  alias?: string,
-  configurationType?: string
-): Promise<Response> => {
+export const invoke = async (operation: string, body: unknown, configuration = testConfig, alias?: string): Promise<Response> => {
   const req: Request = {
     method: 'POST',
     path: '/',
     query: '',
-    headers: headersFor(operation, configuration, alias, configurationType),
+    headers: headersFor(operation, configuration, alias),
     body: JSON.stringify(body),
   }
   return (await integration.handler(req)) ?? { status: 200 }
@@ -73,20 +60,16 @@ export type ActionResult<O = Record<string, unknown>> = { status: number; output
 export const runAction = async <O = Record<string, unknown>>(
   type: string,
   input: unknown,
-  configuration = testConfig,
-  configurationType?: string
+  configuration = testConfig
 ): Promise<ActionResult<O>> => {
-  const res = await invoke('action_triggered', { type, input }, configuration, undefined, configurationType)
+  const res = await invoke('action_triggered', { type, input }, configuration)
   const body = res.body ? (JSON.parse(res.body) as { output?: O; message?: string }) : {}
   const status = res.status ?? 200
   return status === 200 ? { status, output: body.output } : { status, error: body.message }
 }
 
-export const register = (
-  configuration = testConfig,
-  webhookUrl = 'https://webhook.botpress.test/wh_hitl_test',
-  configurationType?: string
-) => invoke('register', { webhookUrl }, configuration, undefined, configurationType)
+export const register = (configuration = testConfig, webhookUrl = 'https://webhook.botpress.test/wh_hitl_test') =>
+  invoke('register', { webhookUrl }, configuration)
 
 export type Signing = { secret?: string; id?: string; timestamp?: number; signature?: string }
 
@@ -107,7 +90,6 @@ export type Delivery = {
   configuration?: TestConfig
   /** the installation's alias (default `hitl`) */
   alias?: string
-  configurationType?: string
 }
 
 export type WebhookAnswer = { status: number; body: Record<string, unknown>; headers: Record<string, string> }
@@ -120,7 +102,6 @@ export const deliver = async ({
   headers = {},
   configuration,
   alias,
-  configurationType,
 }: Delivery) => {
   const raw = typeof body === 'string' ? body : JSON.stringify(body)
   const signed = sign === false ? {} : signatureHeaders(raw, sign)
@@ -136,8 +117,7 @@ export const deliver = async ({
       },
     },
     configuration,
-    alias,
-    configurationType
+    alias
   )
   return {
     status: res.status ?? 200,
@@ -153,7 +133,6 @@ export const relayMessage = (props: {
   conversation: { id: string; tags: Record<string, string> }
   messageId?: string
   configuration?: TestConfig
-  configurationType?: string
 }) =>
   invoke(
     'message_created',
@@ -181,7 +160,5 @@ export const relayMessage = (props: {
         updatedAt: new Date().toISOString(),
       },
     },
-    props.configuration,
-    undefined,
-    props.configurationType
+    props.configuration
   )

@@ -1,11 +1,11 @@
 import type { z } from '@botpress/sdk'
 import { chatwootConfigurationSchema } from '../../../definitions/configurations/chatwoot'
-import { checkUrl, validateConfiguration } from '../../config'
+import { checkHelpdeskUrl, validateConfiguration } from '../../config'
 
 export type ChatwootConfig = z.infer<typeof chatwootConfigurationSchema>
 
 const runtimeSchema = chatwootConfigurationSchema.superRefine((config, ctx) => {
-  checkUrl(config.chatwootUrl, 'chatwootUrl', ctx)
+  checkHelpdeskUrl(config.chatwootUrl, 'chatwootUrl', ctx)
   if (/\/api(\/|$)/.test(new URL(config.chatwootUrl, 'https://x').pathname)) {
     ctx.addIssue({ code: 'custom', path: ['chatwootUrl'], message: 'must be the address of Chatwoot itself, without /api' })
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { botOf, useWorld } from '../../harness/botpress'
 import { chatwootSignature } from '../../../src/helpdesks/chatwoot/signature'
-import { deliver, register, relayMessage, runAction, type TestConfig } from '../../harness/integration'
+import { deliver, ofType, register, relayMessage, runAction, type TestConfig } from '../../harness/integration'
 import { logged } from '../../harness/logs'
 import { ACCOUNT_ID, AGENTS, INBOX_ID, INBOX_SECRET, startChatwootDouble, USER_TOKEN, type ChatwootDouble, type Delivery } from './double'
 
@@ -20,24 +20,23 @@ let config: TestConfig
 
 beforeAll(async () => {
   cw = await startChatwootDouble()
-  config = {
+  config = ofType('chatwoot', {
     chatwootUrl: cw.url,
     accountId: ACCOUNT_ID,
     inboxId: INBOX_ID,
     accessToken: USER_TOKEN,
     webhookSecret: INBOX_SECRET,
     requestTimeoutMs: 2000,
-  }
+  })
 })
 afterAll(() => cw.close())
 beforeEach(() => {
   cw.pending.length = 0
 })
 
-const CHATWOOT = 'chatwoot'
 
 const sink = async (delivery: Delivery) => {
-  const answer = await deliver({ body: delivery.rawBody, sign: false, headers: delivery.headers, configuration: config, configurationType: CHATWOOT })
+  const answer = await deliver({ body: delivery.rawBody, sign: false, headers: delivery.headers, configuration: config })
   return { status: answer.status, body: answer.body }
 }
 /** Chatwoot sends what is pending; every delivery must be answered 2xx (Chatwoot marks a failed agent message). */
@@ -55,7 +54,7 @@ const history = [
 
 /** createUser and startHitl, as the plugin calls them; answers the Botpress and Chatwoot conversations. */
 const handOff = async (name = 'Ada Lovelace', email?: string) => {
-  const created = await runAction<{ userId: string }>('createUser', { name, ...(email ? { email } : {}) }, config, CHATWOOT)
+  const created = await runAction<{ userId: string }>('createUser', { name, ...(email ? { email } : {}) }, config)
   expect(created.status).toBe(200)
   const started = await runAction<{ conversationId: string }>(
     'startHitl',
@@ -66,8 +65,7 @@ const handOff = async (name = 'Ada Lovelace', email?: string) => {
       hitlSession: { priority: 'high', tags: ['orders'] },
       messageHistory: history,
     },
-    config,
-    CHATWOOT
+    config
   )
   expect(started.status).toBe(200)
   const conversation = bot().conversations.find((c) => c.id === started.output!.conversationId)!
@@ -82,17 +80,17 @@ const eventsOf = (type: string, conversationId: string) =>
 
 describe('Chatwoot handoff: set up', () => {
   it('register checks the token, the account and the API inbox', async () => {
-    expect((await register(config, undefined, CHATWOOT)).status ?? 200).toBe(200)
-    const refused = await register({ ...config, inboxId: 4 }, undefined, CHATWOOT)
+    expect((await register(config)).status ?? 200).toBe(200)
+    const refused = await register({ ...config, inboxId: 4 })
     expect(refused.status).toBeGreaterThanOrEqual(400)
     expect(refused.body).toContain('is a WebWidget inbox: handoffs need an API inbox')
   })
 
   it('refuses a configuration without a webhook secret unless unsigned webhooks are accepted', async () => {
     const { webhookSecret: _, ...unsigned } = config
-    const refused = await register(unsigned, undefined, CHATWOOT)
+    const refused = await register(unsigned)
     expect(refused.body).toContain('webhookSecret: is required')
-    expect((await register({ ...unsigned, allowUnsignedWebhooks: true }, undefined, CHATWOOT)).status ?? 200).toBe(200)
+    expect((await register({ ...unsigned, allowUnsignedWebhooks: true })).status ?? 200).toBe(200)
   })
 })
 
@@ -124,7 +122,7 @@ describe('Chatwoot handoff: Botpress to Chatwoot', () => {
       ['bloc', { items: [{ type: 'text', payload: { text: 'Look:' } }, { type: 'image', payload: { imageUrl: 'https://x.test/b.png' } }] }],
     ] as const
     for (const [i, [type, payload]] of sent.entries()) {
-      const res = await relayMessage({ type, payload: { ...payload, userId: 'user_end' }, conversation: { id: conversation.id, tags: conversation.tags }, messageId: `msg_${i}`, configuration: config, configurationType: CHATWOOT })
+      const res = await relayMessage({ type, payload: { ...payload, userId: 'user_end' }, conversation: { id: conversation.id, tags: conversation.tags }, messageId: `msg_${i}`, configuration: config })
       expect(res.status ?? 200).toBe(200)
     }
     const relayed = cw.messages.filter((m) => m.conversationId === displayId).slice(1)
@@ -199,7 +197,7 @@ describe('Chatwoot handoff: Chatwoot to Botpress', () => {
   it('stopHitl resolves the Chatwoot conversation; its webhooks announce nothing', async () => {
     const { conversation, displayId } = await handOff()
     await deliverAll()
-    expect((await runAction('stopHitl', { conversationId: conversation.id }, config, CHATWOOT)).status).toBe(200)
+    expect((await runAction('stopHitl', { conversationId: conversation.id }, config)).status).toBe(200)
     expect(cw.conversations.find((c) => c.displayId === displayId)!.status).toBe('resolved')
     await deliverAll()
     expect(eventsOf('hitlStopped', conversation.id)).toEqual([])
@@ -250,7 +248,7 @@ describe('Chatwoot handoff: nothing lost though Chatwoot never retries', () => {
     expect(agentMessages(conversation.id)).toEqual([])
 
     // the end user writes next: the echo of their message is the next webhook of the conversation
-    await relayMessage({ type: 'text', payload: { text: 'Hello?', userId: 'user_end' }, conversation: { id: conversation.id, tags: conversation.tags }, messageId: 'msg_hello', configuration: config, configurationType: CHATWOOT })
+    await relayMessage({ type: 'text', payload: { text: 'Hello?', userId: 'user_end' }, conversation: { id: conversation.id, tags: conversation.tags }, messageId: 'msg_hello', configuration: config })
     await deliverAll()
     expect(agentMessages(conversation.id).map((m) => [m.type, m.payload])).toEqual([
       ['text', { text: 'First, lost' }],
