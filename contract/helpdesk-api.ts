@@ -60,6 +60,13 @@ export const historyEntrySchema = typedMessageSchema(historyMessageTypes, { auth
 
 export const createConversationRequestSchema = z.object({
   botpressConversationId: z.string().min(1).describe('Botpress id of the downstream conversation'),
+  reference: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe(
+      'Keep it with the conversation and echo it as `reference` in every webhook event about it: the integration then finds the conversation without a lookup. Opaque; echo it exactly'
+    ),
   userId: helpdeskId.describe("The helpdesk's user id of the end user (from `POST /users`)"),
   botpressUserId: z.string().min(1).describe('Botpress id of the end user'),
   title: z.string().optional().describe('Ticket title'),

@@ -102,6 +102,7 @@ export const createUserRequest = (botpressUserId: string): CreateUserRequest => 
 
 export const createConversationRequest = (ids: Ids): CreateConversationRequest => ({
   botpressConversationId: ids.botpressConversationId,
+  reference: `${ids.botpressConversationId}.conformance`,
   userId: ids.helpdeskUserId,
   botpressUserId: ids.botpressUserId,
   title: 'Parcel not delivered',

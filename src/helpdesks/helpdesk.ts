@@ -14,14 +14,19 @@ import type { ValidationIssue } from '../validation-issues'
  * contract's events.
  */
 
+export type TicketRequest = Omit<CreateConversationRequest, 'reference'>
+
 /** The outbound side: what the actions and the channel ask of a helpdesk. Failures throw a HelpdeskError. */
 export type Helpdesk = {
   /** On register: the URL, the credentials and the product's own settings work; otherwise names what to fix. */
   checkConnection(): Promise<void>
   /** Finds or creates the end user's contact; retrying it for the same Botpress user leaves one contact. */
   createContact(request: CreateUserRequest): Promise<{ id: string }>
-  /** Opens the ticket with title, description, routing fields and history, for the contact given in `userId`. */
-  openTicket(request: CreateConversationRequest): Promise<{ id: string }>
+  /**
+   * Opens the ticket with title, description, routing fields and history, for the contact given in `userId`. The
+   * conversation's `reference` is the helpdesk's to add when its webhooks can echo it (the contract's can).
+   */
+  openTicket(request: TicketRequest): Promise<{ id: string }>
   /**
    * Adds an end-user (or bot) message to the ticket. The helpdesk's own id of the message is not kept: relaying makes no
    * Botpress call, and nothing later needs it (a retry is recognised by `botpressMessageId`).
@@ -53,9 +58,10 @@ export type DecodedWebhook =
   /**
    * Authentic. `deliveryId` identifies the delivery (a redelivery keeps it); `events` empty: acknowledged, ignored.
    * `ticketId`: the helpdesk conversation the request concerns, when known, even if it maps to no event (it lets the
-   * pipeline catch up on a helpdesk that never retries, see `agentMessagesSince`).
+   * pipeline catch up on a helpdesk that never retries, see `agentMessagesSince`). `botpressConversationId`: the
+   * Botpress conversation the events concern, when the helpdesk echoed a reference this installation issued.
    */
-  | { ok: true; deliveryId: string; ticketId?: string; events: WebhookEvent[] }
+  | { ok: true; deliveryId: string; ticketId?: string; botpressConversationId?: string; events: WebhookEvent[] }
   | { ok: false; status: 400 | 401; code: string; message: string; issues?: ValidationIssue[] }
 
 /** The inbound side: authenticates a helpdesk's webhook request and decodes it into the contract's events. */

@@ -1,7 +1,8 @@
 import { RuntimeError, z } from '@botpress/sdk'
 import { randomUUID } from 'node:crypto'
 import type { AxiosInstance } from 'axios'
-import type { CreateConversationRequest, SessionFields } from '../../../contract/helpdesk-api'
+import type { SessionFields } from '../../../contract/helpdesk-api'
+import type { TicketRequest } from '../helpdesk'
 import type { AgentAssignedEvent, MessageCreatedEvent } from '../../../contract/webhook-events'
 import { HelpdeskError, helpdeskErrors, type CallName } from '../../helpdesk/errors'
 import { readAnswer, sendCall } from '../../helpdesk/call'
@@ -119,7 +120,7 @@ export const chatwootHelpdesk = (config: ChatwootConfig, options: ChatwootClient
   }
 
   /** The conversation an earlier, failed attempt of the same startHitl opened, if any. */
-  const openedBefore = async (request: CreateConversationRequest) => {
+  const openedBefore = async (request: TicketRequest) => {
     const { payload } = await send(
       retrying,
       'GET',

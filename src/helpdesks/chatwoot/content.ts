@@ -1,4 +1,5 @@
-import type { CreateConversationRequest, CreateMessageRequest, HistoryEntry } from '../../../contract/helpdesk-api'
+import type { CreateMessageRequest, HistoryEntry } from '../../../contract/helpdesk-api'
+import type { TicketRequest } from '../helpdesk'
 
 /*
  * What the agent reads in Chatwoot. The handoff opens with one message from the customer (incoming, so that Chatwoot
@@ -20,7 +21,7 @@ const speaker = (entry: { author: CreateMessageRequest['author'] }) =>
 
 const historyLine = (entry: HistoryEntry) => `**${speaker(entry)}:** ${clip(entry.text.trim() || `(${entry.type})`, MAX_LINE)}`
 
-const headerOf = (request: CreateConversationRequest): string[] => {
+const headerOf = (request: TicketRequest): string[] => {
   const session = request.session ?? {}
   const lines: string[] = []
   if (request.title) lines.push(`**${request.title}**`)
@@ -38,7 +39,7 @@ const headerOf = (request: CreateConversationRequest): string[] => {
 }
 
 /** The first message of the handoff; the oldest history lines give way when everything would not fit. */
-export const openingMessage = (request: CreateConversationRequest): string => {
+export const openingMessage = (request: TicketRequest): string => {
   const header = headerOf(request)
   const head = header.length ? header.join('\n') : 'The customer asked to talk to a person.'
   if (request.messages.length === 0) return clip(head, MAX_CONTENT)

@@ -5,6 +5,7 @@ import { classify } from '../../failures/classify'
 import { HelpdeskError } from '../../helpdesk/errors'
 import { ADDRESS_REFUSED } from '../../helpdesk/guarded-lookup'
 import type { Helpdesk } from '../helpdesk'
+import { referenceFor } from '../../../contract/reference'
 import { createHelpdeskClient, type HelpdeskClientOptions } from './client'
 
 /** A close answered 404 or 409: the ticket is gone or closed already, which is what closing wants. */
@@ -45,7 +46,8 @@ export const contractHelpdesk = (config: Config, options: HelpdeskClientOptions 
       }
     },
     createContact: (request) => client.createUser(request),
-    openTicket: (request) => client.createConversation(request),
+    openTicket: (request) =>
+      client.createConversation({ ...request, reference: referenceFor(config.webhookSecret, request.botpressConversationId) }),
     addMessage: async (ticketId, request) => {
       await client.createMessage(ticketId, request)
     },

@@ -1,4 +1,5 @@
-import type { CreateConversationRequest, CreateMessageRequest, HistoryEntry } from '../../../contract/helpdesk-api'
+import type { CreateMessageRequest, HistoryEntry } from '../../../contract/helpdesk-api'
+import type { TicketRequest } from '../helpdesk'
 
 /*
  * What agents read in Request Tracker: the ticket's first content (description, routing fields, history) and each
@@ -10,7 +11,7 @@ const authorOf = (entry: Pick<HistoryEntry, 'author'>, endUser: string) =>
 
 const indent = (text: string) => text.split('\n').join('\n    ')
 
-export const ticketContent = (request: CreateConversationRequest): string => {
+export const ticketContent = (request: TicketRequest): string => {
   const session = request.session ?? {}
   const endUser = `End user (${session.requesterName ?? request.userId})`
   const routing: Array<[string, string | undefined]> = [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { CreateConversationRequest } from '../../../contract/helpdesk-api'
+import type { TicketRequest } from '../../../src/helpdesks/helpdesk'
 import { chatwootHelpdesk } from '../../../src/helpdesks/chatwoot/client'
 import type { ChatwootConfig } from '../../../src/helpdesks/chatwoot/config'
 import type { Helpdesk } from '../../../src/helpdesks/helpdesk'
@@ -50,7 +50,7 @@ const failureOf = async (promise: Promise<unknown>) => {
 let users = 0
 const newUser = () => `user_01HCW${++users}`
 
-const ticketRequest = (userId: string, extra: Partial<CreateConversationRequest> = {}): CreateConversationRequest => ({
+const ticketRequest = (userId: string, extra: Partial<TicketRequest> = {}): TicketRequest => ({
   botpressConversationId: `conv_${userId}`,
   userId,
   botpressUserId: 'user_bp',
