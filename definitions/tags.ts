@@ -38,10 +38,10 @@ export const conversationTags = {
     title: 'Recent assignments',
     description: 'Digests of the webhook-ids of the last 16 agent.assigned deliveries, the one in force last',
   },
-  closed: { title: 'Closed', description: '"true" once the conversation was closed by either side' },
+  closed: { title: 'Closed', description: '"true" once the end user ended the session (stopHitl)' },
   closedBy: {
     title: 'Closed by',
-    description: '"helpdesk" when conversation.closed closed it (hitlStopped is then announced), empty otherwise',
+    description: '"helpdesk" once the helpdesk closed the conversation (set before hitlStopped is announced), empty otherwise',
   },
   pendingFor: {
     title: 'Pending for',

@@ -74,10 +74,13 @@ const answer = async ({ req, client, ctx, log, logger }: Pick<HandlerProps, 'req
   for (const [index, event] of events) {
     // One event per request (the contract): the delivery is the webhook-id. Several: each is its own delivery.
     // A message of a helpdesk that never retries may come twice, by webhook and read back: its id is the delivery.
-    const delivery =
-      connected.readsBack && event.type === 'message.created'
+    const delivery = {
+      ...(connected.readsBack && event.type === 'message.created'
         ? messageDelivery(event.message.id)
-        : { key: deliveryKey(decoded.deliveryId, decoded.events.length === 1 ? undefined : index) }
+        : { key: deliveryKey(decoded.deliveryId, decoded.events.length === 1 ? undefined : index) }),
+      botpressConversationId: decoded.botpressConversationId,
+      giveBackTurn: !connected.retriesWebhooks,
+    }
     const result = connected.readsBack
       ? await onceMoreIfInProgress(() => processEvent(client, log, event, delivery))
       : await processEvent(client, log, event, delivery)

@@ -132,8 +132,9 @@ it('states, events, the entity and the version are exact', () => {
   expectTypeOf<States[keyof States]['type']>().toEqualTypeOf<'conversation'>()
   expectTypeOf<States['turn']>().toEqualTypeOf<{
     type: 'conversation'
-    payload: { token: string; delivery: string; kind: 'assignment' | 'close' }
+    payload: { token: string; delivery: string; kind: 'assignment' | 'close'; leaseUntil: number }
   }>()
+  expectTypeOf<States['recovery']>().toEqualTypeOf<States['turn']>()
   expectTypeOf<bp.events.Events['hitlAssigned']>().toEqualTypeOf<{ conversationId: string; userId: string }>()
   expectTypeOf<bp.entities.hitlSession.HitlSession['priority']>().toEqualTypeOf<
     'low' | 'normal' | 'high' | 'urgent' | undefined

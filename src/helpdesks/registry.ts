@@ -17,6 +17,11 @@ export type ConnectedHelpdesk = {
   historyLimit: number
   /** Whether the webhook catches up by reading the helpdesk back (a helpdesk that never retries its webhooks). */
   readsBack: boolean
+  /**
+   * Whether the helpdesk retries a webhook answered 503 after its Retry-After (the contract requires it). One that
+   * does not gets the announcement turn back as soon as an assignment is done, so that its next event is not refused.
+   */
+  retriesWebhooks: boolean
   decodeWebhook: WebhookDecoder
   /** Built on first use: a webhook of a helpdesk that retries needs only the decoder. */
   readonly helpdesk: Helpdesk
@@ -50,6 +55,7 @@ export const helpdeskFor = (ctx: bp.Context, logger: bp.Logger, retry?: RetryPol
           label: `the helpdesk at ${config.helpdeskUrl}`,
           historyLimit: config.historyLimit,
           readsBack: false,
+          retriesWebhooks: true,
           decodeWebhook: contractWebhookDecoder(config.webhookSecret),
         },
         () => contractHelpdesk(config, options)
@@ -62,6 +68,7 @@ export const helpdeskFor = (ctx: bp.Context, logger: bp.Logger, retry?: RetryPol
           label: `Chatwoot at ${config.chatwootUrl} (account ${config.accountId}, inbox ${config.inboxId})`,
           historyLimit: config.historyLimit,
           readsBack: true,
+          retriesWebhooks: false,
           decodeWebhook: chatwootWebhookDecoder(config),
         },
         () => chatwootHelpdesk(config, options)
@@ -74,6 +81,8 @@ export const helpdeskFor = (ctx: bp.Context, logger: bp.Logger, retry?: RetryPol
           label: `Request Tracker at ${config.requestTrackerUrl} (queue ${config.queue})`,
           historyLimit: config.historyLimit,
           readsBack: false,
+          // The scrip posts once, inline; a delivery that failed waits for the ticket's next update.
+          retriesWebhooks: false,
           // RT's hitl scrip posts the contract's events, signed the contract's way.
           decodeWebhook: contractWebhookDecoder(config.webhookSecret),
         },

@@ -43,6 +43,13 @@ export const unknownConversation = (id: string): Answer =>
     `Conversation ${id} was not opened by this integration (no Botpress conversation is tagged with it); nothing was created`
   )
 
+export const referenceMismatch = (id: string, linked: string): Answer =>
+  refuse(
+    422,
+    'reference_mismatch',
+    `The event's reference belongs to conversation ${linked}, not ${id}: echo each conversation's own reference; nothing was changed`
+  )
+
 export const closedConversation = (id: string): Answer =>
   refuse(409, 'conversation_closed', `Conversation ${id} is closed: the end user is back with the bot; nothing was created`)
 

@@ -5,7 +5,8 @@ import type { Answer } from './answers'
 import { deliveryKey, type Delivery } from './delivery'
 import { onAgentAssigned } from './events/agent-assigned'
 import { onMessageCreated } from './events/message-created'
-import { findConversation, isClosed } from './find-conversation'
+import { isClosed } from '../conversation-state'
+import { findConversation } from './find-conversation'
 
 /** One attempt within this time: the helpdesk waits for the webhook's answer (Chatwoot: 5 s) while this runs. */
 export const CATCH_UP_RETRY = { retries: 0, baseDelayMs: 0, budgetMs: 2_000 }
@@ -62,7 +63,7 @@ export const catchUp = async (
     if (event.type === 'agent.assigned') {
       // the agent assigned now; announced only when not the one announced last (the conversation's agentId tag)
       if (event.agent.id === conversation.tags.agentId) continue
-      const delivery = { key: deliveryKey(`assigned\u0000${event.id ?? event.agent.id}`) }
+      const delivery = { key: deliveryKey(`assigned\u0000${event.id ?? event.agent.id}`), giveBackTurn: true }
       const answer = await onceMoreIfInProgress(() => onAgentAssigned(client, event, delivery))
       if (answer.status < 300) relayed.add(assignedKey(event.agent.id))
       continue

@@ -10,6 +10,10 @@ export const MAX_WEBHOOK_ID_LENGTH = 256
 export type Delivery = {
   /** Digest of the delivery's webhook-id (and the event's index when one request carries several events). */
   key: string
+  /** The Botpress conversation of the event, when the helpdesk echoed a reference this installation issued. */
+  botpressConversationId?: string
+  /** The announcement turn is given back when done: the helpdesk would not retry an event answered "in progress". */
+  giveBackTurn?: boolean
 }
 
 export const deliveryKey = (webhookId: string, index?: number): string =>

@@ -1,4 +1,5 @@
 import type * as bp from '../bp'
+import { referenceMismatch, unknownConversation, type Answer } from './answers'
 
 export type HitlConversation = Awaited<ReturnType<bp.Client['getConversation']>>['conversation']
 
@@ -14,4 +15,32 @@ export const findConversation = async (
   return conversations[0] as HitlConversation | undefined
 }
 
-export const isClosed = (conversation: Pick<HitlConversation, 'tags'>) => conversation.tags.closed === 'true'
+/**
+ * Where an event's conversation is: named by a reference this installation issued (no call), or found by the
+ * helpdesk's id, in which case `found` is the conversation as read.
+ */
+export type Located = { id: string; found?: HitlConversation }
+
+export const locateConversation = async (
+  client: bp.Client,
+  helpdeskConversationId: string,
+  botpressConversationId: string | undefined
+): Promise<Located | undefined> => {
+  if (botpressConversationId) return { id: botpressConversationId }
+  const found = await findConversation(client, helpdeskConversationId)
+  return found && { id: found.id, found }
+}
+
+/**
+ * Undefined when the conversation, as Botpress answered it, is the one of the event's helpdesk conversation id; else
+ * the answer to give (only a reference can name another one: the helpdesk echoed the reference of another ticket, or
+ * one whose ticket is not linked yet).
+ */
+export const notTheEventsConversation = (
+  conversation: { tags: { id?: string } },
+  helpdeskConversationId: string
+): Answer | undefined => {
+  const linked = conversation.tags.id
+  if (linked === helpdeskConversationId) return undefined
+  return linked ? referenceMismatch(helpdeskConversationId, linked) : unknownConversation(helpdeskConversationId)
+}

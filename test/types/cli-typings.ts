@@ -182,7 +182,7 @@ userId?: string
 /** Additional data for custom integrations, encoded in a string */
 additionalData?: string
  }
-}; message: { "tags": { "id": { "title": "Helpdesk message ID", "description": "The helpdesk's id of an agent message" }, "webhookId": { "title": "Webhook delivery", "description": "Digest of the webhook-id that delivered the message; a redelivery finds the message by it" }, "delivery": { "title": "Delivery", "description": "Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate" } } }; conversation: { "tags": { "id": { "title": "Helpdesk conversation ID", "description": "The helpdesk's id of the conversation (ticket), answer of POST /conversations" }, "agentId": { "title": "Assigned agent ID", "description": "The helpdesk's id of the agent currently assigned, written with agentUserId; catching up on a helpdesk that never retries compares the agent it reads back with it" }, "agentUserId": { "title": "Assigned agent user", "description": "Botpress user id of the agent currently assigned (their helpdesk id is the user tag agentId); a repeated assignment to them is not announced again" }, "assignedAt": { "title": "Assigned as of", "description": "occurredAt of the assignment in force; an older agent.assigned changes nothing" }, "assignments": { "title": "Recent assignments", "description": "Digests of the webhook-ids of the last 16 agent.assigned deliveries, the one in force last" }, "closed": { "title": "Closed", "description": "\"true\" once the conversation was closed by either side" }, "closedBy": { "title": "Closed by", "description": "\"helpdesk\" when conversation.closed closed it (hitlStopped is then announced), empty otherwise" }, "pendingFor": { "title": "Pending for", "description": "End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation" }, "lastAgentMessage": { "title": "Last agent message relayed", "description": "The helpdesk's id of the latest agent message relayed by catching up; for helpdesks that never retry a webhook, the next one relays what came after it" } }, "creation": { "enabled": false, "requiredTags": [] } } }
+}; message: { "tags": { "id": { "title": "Helpdesk message ID", "description": "The helpdesk's id of an agent message" }, "webhookId": { "title": "Webhook delivery", "description": "Digest of the webhook-id that delivered the message; a redelivery finds the message by it" }, "delivery": { "title": "Delivery", "description": "Random mark of the webhook request that created the message; a redelivery finds another mark and is answered as a duplicate" } } }; conversation: { "tags": { "id": { "title": "Helpdesk conversation ID", "description": "The helpdesk's id of the conversation (ticket), answer of POST /conversations" }, "agentId": { "title": "Assigned agent ID", "description": "The helpdesk's id of the agent currently assigned, written with agentUserId; catching up on a helpdesk that never retries compares the agent it reads back with it" }, "agentUserId": { "title": "Assigned agent user", "description": "Botpress user id of the agent currently assigned (their helpdesk id is the user tag agentId); a repeated assignment to them is not announced again" }, "assignedAt": { "title": "Assigned as of", "description": "occurredAt of the assignment in force; an older agent.assigned changes nothing" }, "assignments": { "title": "Recent assignments", "description": "Digests of the webhook-ids of the last 16 agent.assigned deliveries, the one in force last" }, "closed": { "title": "Closed", "description": "\"true\" once the end user ended the session (stopHitl)" }, "closedBy": { "title": "Closed by", "description": "\"helpdesk\" once the helpdesk closed the conversation (set before hitlStopped is announced), empty otherwise" }, "pendingFor": { "title": "Pending for", "description": "End user and key of the startHitl request (<user id>:<key>) while its ticket is not linked; a retry of the same request reuses this conversation" }, "lastAgentMessage": { "title": "Last agent message relayed", "description": "The helpdesk's id of the latest agent message relayed by catching up; for helpdesks that never retry a webhook, the next one relays what came after it" } }, "creation": { "enabled": false, "requiredTags": [] } } }
 }
   events: {
   "hitlAssigned": { 
@@ -207,6 +207,22 @@ delivery: string
 ; 
 /** What the holder is announcing */
 kind: 'assignment' | 'close'
+; 
+/** Until when (epoch milliseconds) the holder is known to be at work; it renews the lease while it works */
+leaseUntil: number
+ } }
+  "recovery": { type: "conversation"; payload: { 
+/** Random mark of the webhook request that holds the turn */
+token: string
+; 
+/** Digest of the webhook-id of the delivery being processed, so that its redelivery is told to wait */
+delivery: string
+; 
+/** What the holder is announcing */
+kind: 'assignment' | 'close'
+; 
+/** Until when (epoch milliseconds) the holder is known to be at work; it renews the lease while it works */
+leaseUntil: number
  } }
 }
   entities: {

@@ -1,10 +1,11 @@
 import type * as bp from '../../bp'
 import type { AgentAssignedEvent } from '../../../contract/webhook-events'
+import { isClosed } from '../../conversation-state'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { lastAssignedUser } from '../announcements'
 import { closedConversation, duplicate, inProgress, processed, unknownConversation, type Answer } from '../answers'
 import type { Delivery } from '../delivery'
-import { findConversation, isClosed, type HitlConversation } from '../find-conversation'
+import { locateConversation, notTheEventsConversation, type HitlConversation } from '../find-conversation'
 import { canonicalInstant, occurredBefore } from '../occurred-at'
 import { withTurn } from '../turn'
 
@@ -19,54 +20,73 @@ const KEEP_ASSIGNMENTS = 16
  * - only a redelivery of the assignment in force, or the same agent again, may need to know whether hitlAssigned
  *   was made (a failure between the record and the announcement): the event log says, and that read is safe because
  *   it is made before the turn (a found announcement is final) or under it (no one else is announcing).
+ *
+ * Under the turn, one initializeIncomingMessage without a message both finds or creates the agent's user and reads
+ * the conversation as every earlier holder left it. The turn is not given back: it lapses on its own.
  */
 export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEvent, delivery: Delivery): Promise<Answer> => {
-  const readAt = Date.now()
-  const found = await findConversation(client, event.conversationId)
-  if (!found) return unknownConversation(event.conversationId)
-  if (isClosed(found)) return closedConversation(event.conversationId)
-  const early = decide(found, event, delivery)
-  if (early === 'superseded') return duplicate()
-  if (early === 'in force' && (await lastAssignedUser(client, found.id)) === found.tags.agentUserId) return duplicate()
+  const located = await locateConversation(client, event.conversationId, delivery.botpressConversationId)
+  if (!located) return unknownConversation(event.conversationId)
+  const { found } = located
+  if (found) {
+    // Found by the helpdesk's id: what that read settles needs no turn.
+    if (isClosed(found)) return closedConversation(event.conversationId)
+    const early = decide(found, event, delivery)
+    if (early === 'superseded') return duplicate()
+    if (early === 'in force' && (await lastAssignedUser(client, found.id)) === found.tags.agentUserId) return duplicate()
+  }
 
-  const { user: existing } = await client.getOrCreateUser(agentUserLookup(event.agent, event.occurredAt))
-  const agentUser = await keepAgentCurrent(client, existing, event.agent, event.occurredAt)
-
-  const result = await withTurn(client, found.id, { delivery: delivery.key, kind: 'assignment' }, async (turn) => {
-    const conversation = turn.isFresh(readAt) ? found : (await client.getConversation({ id: found.id })).conversation
-    if (isClosed(conversation)) return closedConversation(event.conversationId)
-    const decision = decide(conversation, event, delivery)
-    if (decision === 'superseded') return duplicate()
-    const sameAgent = conversation.tags.agentUserId === agentUser.id
-    const announced =
-      (decision === 'in force' || sameAgent) && (await lastAssignedUser(client, conversation.id)) === agentUser.id
-    if (decision !== 'in force') {
-      turn.assertHeld()
-      const { conversation: recorded } = await client.updateConversation({
-        id: conversation.id,
-        tags: {
-          agentId: event.agent.id,
-          agentUserId: agentUser.id,
-          assignedAt: event.occurredAt === undefined ? '' : canonicalInstant(event.occurredAt),
-          assignments: [...recentAssignments(conversation).filter((key) => key !== delivery.key), delivery.key]
-            .slice(-KEEP_ASSIGNMENTS)
-            .join(' '),
-        },
+  const owner = { delivery: delivery.key, kind: 'assignment' } as const
+  const result = await withTurn(
+    client,
+    located.id,
+    owner,
+    async (turn) => {
+      const read = await client.initializeIncomingMessage({
+        conversationId: located.id,
+        user: agentUserLookup(event.agent, event.occurredAt),
       })
-      // The end user may have ended the session meanwhile (stopHitl does not take the turn).
-      if (isClosed(recorded)) return closedConversation(event.conversationId)
-    }
-    if (announced) return duplicate()
-    turn.assertHeld()
-    await client.createEvent({
-      type: 'hitlAssigned',
-      conversationId: conversation.id,
-      payload: { conversationId: conversation.id, userId: agentUser.id },
-    })
-    return processed()
-  })
-  if (!result.taken) return inProgress(event.conversationId, result.retryAfterSeconds)
-  return result.value
+      const conversation = read.conversation as HitlConversation
+      const refused = notTheEventsConversation(conversation, event.conversationId)
+      if (refused) return refused
+      if (isClosed(conversation)) return closedConversation(event.conversationId)
+      const agentUser = await keepAgentCurrent(client, read.user, event.agent, event.occurredAt)
+      const decision = decide(conversation, event, delivery)
+      if (decision === 'superseded') return duplicate()
+      const sameAgent = conversation.tags.agentUserId === agentUser.id
+      const announced =
+        (decision === 'in force' || sameAgent) && (await lastAssignedUser(client, conversation.id)) === agentUser.id
+      if (decision !== 'in force') {
+        turn.assertHeld()
+        const { conversation: recorded } = await client.updateConversation({
+          id: conversation.id,
+          tags: {
+            agentId: event.agent.id,
+            agentUserId: agentUser.id,
+            assignedAt: event.occurredAt === undefined ? '' : canonicalInstant(event.occurredAt),
+            assignments: [...recentAssignments(conversation).filter((key) => key !== delivery.key), delivery.key]
+              .slice(-KEEP_ASSIGNMENTS)
+              .join(' '),
+          },
+        })
+        // The end user may have ended the session meanwhile (stopHitl does not take the turn).
+        if (isClosed(recorded)) return closedConversation(event.conversationId)
+      }
+      if (announced) return duplicate()
+      turn.assertHeld()
+      await client.createEvent({
+        type: 'hitlAssigned',
+        conversationId: conversation.id,
+        payload: { conversationId: conversation.id, userId: agentUser.id },
+      })
+      return processed()
+    },
+    { giveBack: delivery.giveBackTurn }
+  )
+  if (result.taken) return result.value
+  // A close keeps its turn: the conversation is closing or closed.
+  if (result.holder.kind === 'close' && !result.lost) return closedConversation(event.conversationId)
+  return inProgress(event.conversationId, result.retryAfterSeconds)
 }
 
 const recentAssignments = (conversation: Pick<HitlConversation, 'tags'>) =>

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type * as bp from '../../bp'
 import type { MessageCreatedEvent } from '../../../contract/webhook-events'
+import { isClosed } from '../../conversation-state'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { closedConversation, duplicate, processed, unknownConversation, type Answer } from '../answers'
 import type { Delivery } from '../delivery'
-import { findConversation, isClosed } from '../find-conversation'
+import { locateConversation, notTheEventsConversation } from '../find-conversation'
 
 type CreatedMessage = { id: string; tags: Record<string, string | undefined> }
 
@@ -14,18 +15,19 @@ type CreatedMessage = { id: string; tags: Record<string, string | undefined> }
  * atomic call. A redelivery finds the message marked by another request and is answered as a duplicate.
  *
  * The same call answers the conversation as it was when the message was written. If a close had already begun
- * (`closed` is set before hitlStopped is announced), the message came too late: it is deleted and refused 409, so a
- * message answered 200 is always written before hitlStopped.
+ * (`closedBy` is set before hitlStopped is announced), the message came too late: it is deleted and refused 409, so a
+ * message answered 200 is always written before hitlStopped. A conversation named by a reference is checked in that
+ * answer too: a message written into a conversation that is not the event's is deleted.
  */
 export const onMessageCreated = async (client: bp.Client, event: MessageCreatedEvent, delivery: Delivery): Promise<Answer> => {
-  const conversation = await findConversation(client, event.conversationId)
-  if (!conversation) return unknownConversation(event.conversationId)
-  if (isClosed(conversation)) return closedConversation(event.conversationId)
+  const located = await locateConversation(client, event.conversationId, delivery.botpressConversationId)
+  if (!located) return unknownConversation(event.conversationId)
+  if (located.found && isClosed(located.found)) return closedConversation(event.conversationId)
 
   const mark = randomUUID()
   const result = await client.initializeIncomingMessage({
     user: agentUserLookup(event.agent, event.occurredAt),
-    conversationId: conversation.id,
+    conversationId: located.id,
     message: {
       type: event.message.type,
       payload: event.message.payload,
@@ -42,9 +44,12 @@ export const onMessageCreated = async (client: bp.Client, event: MessageCreatedE
     if (event.occurredAt !== undefined) await keepAgentCurrent(client, result.user, event.agent, event.occurredAt)
     return duplicate()
   }
-  if (isClosed(result.conversation)) {
+  const refused =
+    notTheEventsConversation(result.conversation, event.conversationId) ??
+    (isClosed(result.conversation) ? closedConversation(event.conversationId) : undefined)
+  if (refused) {
     await client.deleteMessage({ id: message.id })
-    return closedConversation(event.conversationId)
+    return refused
   }
   await keepAgentCurrent(client, result.user, event.agent, event.occurredAt)
   return processed()
