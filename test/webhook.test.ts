@@ -1,3 +1,4 @@
+import { LEASE_MS } from '../src/webhook/turn'
 import { describe, expect, it } from 'vitest'
 import { deliver, signatureHeaders } from './harness/integration'
 import { openConversation } from './harness/seed'
@@ -145,7 +146,7 @@ describe('agent.assigned', () => {
     useFakeClock()
     await openConversation(world.api)
     await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))
-    await elapse(1_000) // the turn given back lapses
+    await elapse(LEASE_MS) // the assignment's turn lapses
     expect((await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))).body).toEqual({ ok: true, duplicate: true })
     expect((await drive(deliver({ body: assignedEvent({}, 'evt_assign_2'), sign: { id: 'wh_a2' } }))).body).toEqual({
       ok: true,
@@ -158,9 +159,9 @@ describe('agent.assigned', () => {
     useFakeClock()
     await openConversation(world.api)
     await drive(deliver({ body: assignedEvent() }))
-    await elapse(1_000)
+    await elapse(LEASE_MS) // the assignment's turn lapses
     await drive(deliver({ body: assignedEvent({ id: 'agent_8', name: 'Alan Turing' }, 'evt_assign_2') }))
-    await elapse(1_000)
+    await elapse(LEASE_MS) // the assignment's turn lapses
     await drive(deliver({ body: assignedEvent({}, 'evt_assign_3') }))
     const names = bot().events.map((e) => bot().users.find((u) => u.id === (e.payload as { userId: string }).userId)?.name)
     expect(names).toEqual(['Grace Hopper', 'Alan Turing', 'Grace Hopper'])
@@ -196,7 +197,7 @@ describe('conversation.closed', () => {
     expect((await deliver({ body: closedEvent() })).body).toEqual({ ok: true, duplicate: true })
     expect((await deliver({ body: closedEvent('evt_close_2') })).body).toEqual({ ok: true, duplicate: true })
     expect(bot().events).toEqual([expect.objectContaining({ type: 'hitlStopped', payload: { conversationId: conversation.id } })])
-    expect(bot().conversations[0]!.tags.closed).toBe('true')
+    expect(bot().conversations[0]!.tags.closedBy).toBe('helpdesk')
   })
 
   it('emits once under 12 concurrent deliveries', async () => {
@@ -322,7 +323,7 @@ describe('when Botpress fails', () => {
     await openConversation(world.api)
     world.api.failNext('createEvent', { status: 503, times: 1 })
     expect((await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))).status).toBe(503)
-    await elapse(1_000)
+    await elapse(LEASE_MS) // the assignment's turn lapses
     expect((await drive(deliver({ body: assignedEvent(), sign: { id: 'wh_a1' } }))).body).toEqual({ ok: true })
     expect(bot().events).toHaveLength(1)
   })

@@ -17,9 +17,9 @@ import { classify } from '../failures/classify'
  * before the earlier lease ran out (a holder sends nothing once SAFE_HOLD_MS have passed without a renewal, which
  * leaves a write LEASE_MS - SAFE_HOLD_MS to land).
  */
-export const LEASE_MS = 5_000
-const RENEW_EVERY_MS = 1_250
-const SAFE_HOLD_MS = 3_000
+export const LEASE_MS = 4_000
+const RENEW_EVERY_MS = 1_000
+const SAFE_HOLD_MS = 2_000
 // A helpdesk that does not retry promptly gets the turn back this soon after the work is done (one more call).
 const GIVE_BACK_MS = 1_000
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest'
 import { startBotpressApi, type BotpressApiServer, type BotSnapshot } from '../../sandbox/botpress-api'
-import { BOT_ID, deliver, type WebhookAnswer } from './integration'
+import { referenceFor } from '../../contract/reference'
+import { BOT_ID, deliver, TEST_SECRET, type WebhookAnswer } from './integration'
 
 /*
  * The world of the webhook tests: a loopback Botpress API (fresh data for every test) whose clock is the test's
@@ -87,6 +88,12 @@ export const message = (id = 'hd_msg_1', patch: Record<string, unknown> = {}) =>
   agent,
   message: { id, type: 'text', payload: { text: `message ${id}` } },
   ...patch,
+})
+
+/** `body` with the reference of Botpress conversation `conversationId` echoed, as issued with `secret`. */
+export const referenced = <T extends object>(body: T, conversationId: string, secret = TEST_SECRET): T & { reference: string } => ({
+  ...body,
+  reference: referenceFor(secret, conversationId),
 })
 
 /** Delivers `body` with webhook-id `webhookId`, as a helpdesk (re)delivers it. */

@@ -1,3 +1,4 @@
+import { LEASE_MS } from '../../src/webhook/turn'
 import { Client } from '@botpress/client'
 import { describe, expect, it } from 'vitest'
 import { BOT_ID, deliver, signatureHeaders, testConfig, TEST_SECRET } from '../harness/integration'
@@ -92,7 +93,7 @@ describe('one installation never touches another one', () => {
     expect(userOfMessage(conversationA.id)).not.toBe(userOfMessage(conversationB.id))
     expect(bot.events).toEqual([expect.objectContaining({ type: 'hitlAssigned', conversationId: conversationB.id })])
 
-    await elapse(1_000) // B's assignment turn, given back, lapses
+    await elapse(LEASE_MS) // the assignment's turn lapses
     expectAnswer(await drive(sendB(closed(), 'wh_b_3')), 200, { ok: true })
     expectAnswer(await drive(send(message('m_a2'), 'wh_a_2')), 200, { ok: true }) // A is still open
     expect(announcements(world.api)).toEqual(['assigned:agent_7', 'stopped'])

@@ -1,3 +1,4 @@
+import { LEASE_MS } from '../../src/webhook/turn'
 import { describe, expect, it } from 'vitest'
 import {
   agent,
@@ -25,7 +26,7 @@ describe('the close reason', () => {
     useFakeClock()
     await openConversation(world.api)
     expectAnswer(await drive(send(assigned(), 'wh_assign_1')), 200, { ok: true })
-    await elapse(1_500) // the assignment's turn, given back, lapses
+    await elapse(LEASE_MS) // the assignment's turn lapses
     world.api.resetCalls()
 
     expectAnswer(await drive(send(closed(), 'wh_close_1')), 200, { ok: true })
@@ -43,11 +44,11 @@ describe('the close reason', () => {
     useFakeClock()
     await openConversation(world.api)
     expectAnswer(await drive(send(assigned(), 'wh_assign_1')), 200, { ok: true })
-    await elapse(1_500) // the assignment's turn, given back, lapses
-    world.api.failNext('updateConversation', { status: 500, times: 10 }) // past the client's own retries
+    await elapse(LEASE_MS) // the assignment's turn lapses
+    world.api.failNext('createEvent', { status: 500, times: 10 }) // past the client's own retries
     expect((await drive(send(closed(), 'wh_close_1'))).status).toBe(503)
+    expect(messagesOf()).toHaveLength(1)
     world.api.clearFailures()
-    await elapse(1_500)
     expectAnswer(await drive(send(closed(), 'wh_close_1')), 200, { ok: true })
     expect(messagesOf()).toEqual([{ userId: agentUserId(), payload: { text: 'solved' } }])
     expect(announcements(world.api)).toEqual(['assigned:agent_7', 'stopped'])
