@@ -200,16 +200,24 @@ export const createHitlPlugin = ({ api, botId, caller, hop }: HitlPluginOptions)
     }
   }
 
-  const offMessage = api.onMessage(async (message) => {
+  // The bot takes what reaches it one at a time, in the order Botpress created it: an agent's last message (a close's
+  // reason) is shown before the close that follows it, though showing the message waits on a lookup of the agent.
+  let queue: Promise<void> = Promise.resolve()
+  const inOrder =
+    <T>(handle: (item: T) => Promise<void>) =>
+    (item: T): Promise<void> =>
+      (queue = queue.then(() => handle(item)).catch(() => undefined))
+
+  const offMessage = api.onMessage(inOrder(async (message) => {
     const session = byDownstream(message.conversationId)
     if (!session || message.userId === session.downstreamUserId || message.direction !== 'incoming') return
     const name = await agentName(message.userId)
     hop('integration → plugin', `agent message ${message.type} from ${name}`)
     if (session.status === 'waiting') setStatus(session, 'agent', name)
     say(session, 'agent', name, { type: message.type, payload: message.payload })
-  })
+  }))
 
-  const offEvent = api.onEvent(async (event) => {
+  const offEvent = api.onEvent(inOrder(async (event) => {
     const payload = event.payload as { conversationId?: string; userId?: string; reason?: unknown }
     const session = payload.conversationId ? byDownstream(payload.conversationId) : undefined
     if (!session) return
@@ -227,7 +235,7 @@ export const createHitlPlugin = ({ api, botId, caller, hop }: HitlPluginOptions)
       const reason = typeof payload.reason === 'string' && payload.reason.trim() ? ` (${payload.reason.trim()})` : ''
       system(session, `The agent closed the conversation${reason}. You are back with the bot.`)
     }
-  })
+  }))
 
   return {
     fromEndUser,

@@ -191,7 +191,7 @@ describe('Chatwoot handoff: Chatwoot to Botpress', () => {
     const answers = await deliverAll()
     expect(answers.map((a) => a.event)).toEqual(['conversation_status_changed', 'conversation_updated'])
     expect(eventsOf('hitlStopped', conversation.id)).toHaveLength(1)
-    expect(bot().conversations.find((c) => c.id === conversation.id)!.tags.closed).toBe('true')
+    expect(bot().conversations.find((c) => c.id === conversation.id)!.tags.closedBy).toBe('helpdesk')
   })
 
   it('stopHitl resolves the Chatwoot conversation; its webhooks announce nothing', async () => {
