@@ -140,7 +140,7 @@ describe('concurrent duplicates of every event type', () => {
         expect(list.filter((a) => a.type === 'hitlStopped')).toHaveLength(1)
         expect(list.filter((a) => a.type === 'hitlAssigned').length).toBeLessThanOrEqual(1)
         expect(answers.filter((a, i) => shuffled[i]!.event.type === 'conversation.closed' && !isDuplicate(a))).toHaveLength(1)
-        expect(snapshot(world.api).conversations[0]!.tags.closed).toBe('true')
+        expect(snapshot(world.api).conversations[0]!.tags.closedBy).toBe('helpdesk')
       })),
       { numRuns: 4 }
     )
@@ -158,7 +158,7 @@ describe('concurrent duplicates of every event type', () => {
       expect(answers.map((a) => a.status)).toEqual([200, 200])
       expect(answers.filter(isDuplicate)).toHaveLength(1)
       expect(announcements(world.api)).toEqual([expect.objectContaining({ type: 'hitlStopped' })])
-      expect(snapshot(world.api).conversations[0]!.tags.closed).toBe('true')
+      expect(snapshot(world.api).conversations[0]!.tags.closedBy).toBe('helpdesk')
     }
   })
 })
