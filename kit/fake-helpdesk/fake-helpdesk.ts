@@ -51,6 +51,8 @@ export type Flaws = {
   closeFailsWhenClosed?: boolean
   /** Answers 400 to messages of this type. */
   refusesMessageType?: string
+  /** Answers 400 to a POST /conversations that carries `reference`, as a server that refuses unknown fields would. */
+  refusesReference?: boolean
 }
 
 export type ReceivedCall = {
@@ -151,6 +153,9 @@ export const startFakeHelpdesk = async (options: FakeHelpdeskOptions) => {
     if (method === 'POST' && path === '/conversations') {
       const parsed = createConversationRequestSchema.safeParse(json)
       if (!parsed.success) return invalid(parsed.error)
+      if (flaws.refusesReference) {
+        return { status: 400, body: { error: { code: 'invalid_request', message: "reference: unrecognized key 'reference'" } } }
+      }
       if (!state.users.some((u) => u.id === parsed.data.userId)) {
         return { status: 400, body: { error: { code: 'unknown_user', message: `unknown userId ${parsed.data.userId}` } } }
       }
