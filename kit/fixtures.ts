@@ -153,15 +153,31 @@ export const closeConversationRequest = (botpressConversationId: string): CloseC
 })
 
 /** Examples of the three webhook events. */
-export const sampleEvents = (conversationId: string): WebhookEvent[] => [
+/** One event of each type about a conversation; `reference`: the one its POST /conversations carried, echoed. */
+export const sampleEvents = (conversationId: string, reference?: string): WebhookEvent[] => [
   {
     id: 'evt_2Xq1',
     occurredAt: '2026-05-01T09:00:02.000Z',
     type: 'message.created',
     conversationId,
+    ...(reference === undefined ? {} : { reference }),
     agent: { id: 'agent-42', name: 'Dana', email: 'dana@helpdesk.example.com', pictureUrl: 'https://example.com/dana.png' },
     message: { id: 'm-9001', type: 'text', payload: { text: 'Hi, I am Dana. Let me check your parcel.' } },
   },
-  { id: 'evt_2Xq0', occurredAt: '2026-05-01T09:00:01.000Z', type: 'agent.assigned', conversationId, agent: { id: 'agent-42', name: 'Dana' } },
-  { id: 'evt_2Xq9', occurredAt: '2026-05-01T09:05:00.000Z', type: 'conversation.closed', conversationId, reason: 'Solved' },
+  {
+    id: 'evt_2Xq0',
+    occurredAt: '2026-05-01T09:00:01.000Z',
+    type: 'agent.assigned',
+    conversationId,
+    ...(reference === undefined ? {} : { reference }),
+    agent: { id: 'agent-42', name: 'Dana' },
+  },
+  {
+    id: 'evt_2Xq9',
+    occurredAt: '2026-05-01T09:05:00.000Z',
+    type: 'conversation.closed',
+    conversationId,
+    ...(reference === undefined ? {} : { reference }),
+    reason: 'Solved',
+  },
 ]

@@ -80,9 +80,9 @@ const printKit = (sandbox: Sandbox, say: Say) => {
   say('  When a ticket opens, a ready `npm run send-webhook` command for it is printed below.')
 }
 
-/** A signed agent message to the integration for a ticket the reference helpdesk just opened. */
-const printSendWebhookFor = (sandbox: Sandbox, ticketId: string, say: Say) => {
-  const command = `npm run send-webhook -- --url ${sandbox.webhookUrl} --secret ${shellQuote(sandbox.configuration.webhookSecret)} message.created --conversation ${ticketId} --agent-id agent-kit --agent-name Kit --text "Hello from the kit"`
+/** A signed agent message to the integration for a ticket the reference helpdesk just opened, echoing its reference. */
+const printSendWebhookFor = (sandbox: Sandbox, ticketId: string, reference: string, say: Say) => {
+  const command = `npm run send-webhook -- --url ${sandbox.webhookUrl} --secret ${shellQuote(sandbox.configuration.webhookSecret)} message.created --conversation ${ticketId} --reference ${shellQuote(reference)} --agent-id agent-kit --agent-name Kit --text "Hello from the kit"`
   say(formatLine('kit', `ticket ${ticketId} opened; send it an agent message with:`))
   say(`    ${command}`)
 }
@@ -128,7 +128,7 @@ export const startCommand = async (io: Io): Promise<Sandbox | typeof CANNOT_STAR
       // only tickets of chat conversations; the conformance kit's test tickets have no Botpress conversation
       const ticket = reference.store.ticket(change.ticketId)
       const fromChat = sandbox.botpressApi.store.conversations().some((c) => c.id === ticket?.botpressConversationId)
-      if (fromChat) printSendWebhookFor(sandbox, change.ticketId, say)
+      if (ticket && fromChat) printSendWebhookFor(sandbox, change.ticketId, ticket.reference, say)
     })
   }
   say('')

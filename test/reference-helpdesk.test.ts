@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { referenceFor } from '../contract/reference'
 import { webhookEventSchema, type WebhookEvent } from '../contract/webhook-events'
 import { AgentActionError, startReferenceHelpdesk, type ReferenceHelpdesk } from '../sandbox/helpdesk'
 
@@ -57,9 +58,11 @@ const createUser = async (botpressUserId = freshId('bpu'), name = 'Jane Doe') =>
 const createTicket = async (extra: Record<string, unknown> = {}) => {
   const botpressUserId = freshId('bpu')
   const userId = await createUser(botpressUserId)
+  const botpressConversationId = freshId('bpc')
   const ticketId = idOf(
     await hd('POST', '/conversations', {
-      botpressConversationId: freshId('bpc'),
+      botpressConversationId,
+      reference: referenceFor(SECRET, botpressConversationId),
       userId,
       botpressUserId,
       title: 'Refund please',
@@ -193,7 +196,7 @@ describe('REST calls', () => {
   })
 
   it('answers 400 for a conversation whose userId was never created', async () => {
-    const reply = await hd('POST', '/conversations', { botpressConversationId: 'c', userId: 'usr_nope', botpressUserId: 'b', messages: [] })
+    const reply = await hd('POST', '/conversations', { botpressConversationId: 'c', reference: 'c.ref', userId: 'usr_nope', botpressUserId: 'b', messages: [] })
     expect(reply.status).toBe(400)
     expect(reply.body).toMatchObject({ error: { issues: [{ path: 'userId' }] } })
   })
@@ -275,7 +278,8 @@ describe('REST calls', () => {
     // a new conversation repeated: one ticket
     const tickets = helpdesk.store.tickets().length
     const userId = await createUser(botpressUserId)
-    const body = { botpressConversationId: freshId('bpc'), userId, botpressUserId, messages: [] }
+    const botpressConversationId = freshId('bpc')
+    const body = { botpressConversationId, reference: referenceFor(SECRET, botpressConversationId), userId, botpressUserId, messages: [] }
     const c1 = await hd('POST', '/conversations', body, { webhookId: `conversation-${body.botpressConversationId}` })
     const c2 = await hd('POST', '/conversations', body, { webhookId: `conversation-${body.botpressConversationId}` })
     expect(c2.body).toEqual(c1.body)
@@ -336,11 +340,17 @@ describe('events sent to the integration', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined
   const agent = { id: 'agent-42', name: 'Sam Agent', email: 'sam@helpdesk.test' }
 
-  const openTicket = async () => {
+  /** the reference POST /conversations carried for a ticket opened by openTicket */
+  const references = new Map<string, string>()
+  const openTicket = async (reference?: string) => {
     const botpressUserId = freshId('bpu')
     const userId = idOf(await call(sender.url, 'POST', '/users', { botpressUserId, name: 'Jo' }))
-    const body = { botpressConversationId: freshId('bpc'), userId, botpressUserId, messages: [] }
-    return idOf(await call(sender.url, 'POST', '/conversations', body))
+    const botpressConversationId = freshId('bpc')
+    const sent = reference ?? referenceFor(SECRET, botpressConversationId)
+    const body = { botpressConversationId, reference: sent, userId, botpressUserId, messages: [] }
+    const ticketId = idOf(await call(sender.url, 'POST', '/conversations', body))
+    references.set(ticketId, sent)
+    return ticketId
   }
 
   beforeAll(async () => {
@@ -371,6 +381,7 @@ describe('events sent to the integration', () => {
       occurredAt: expect.any(String),
       type: 'agent.assigned',
       conversationId: ticketId,
+      reference: references.get(ticketId),
       agent,
     })
     expect(sender.store.ticket(ticketId)?.assignedAgent).toEqual(agent)
@@ -422,6 +433,7 @@ describe('events sent to the integration', () => {
       occurredAt: expect.any(String),
       type: 'message.created',
       conversationId: ticketId,
+      reference: references.get(ticketId),
       agent,
       message: { id: messages[1]?.id, type: 'image', payload: { imageUrl: 'https://example.com/x.png' } },
     })
@@ -433,6 +445,28 @@ describe('events sent to the integration', () => {
     await expect(sender.closeTicket(ticketId)).rejects.toMatchObject({ status: 409 })
     await expect(sender.assign('tkt_unknown', agent)).rejects.toMatchObject({ status: 404 })
     await expect(sender.agentReply(ticketId, agent, { type: 'text', payload: {} })).rejects.toMatchObject({ status: 400 })
+  })
+
+  it('echoes the reference of POST /conversations, exactly, in every event about the ticket', async () => {
+    receiver = await startReceiver([])
+    sender.setWebhookUrl(receiver.url)
+    // opaque to the helpdesk: kept and echoed character for character, whatever it holds, up to 200 characters
+    const reference = `conv_ü 42.${'x'.repeat(180)}/+=`
+    const ticketId = await openTicket(reference)
+    const otherTicketId = await openTicket()
+
+    await sender.assign(ticketId, agent)
+    await sender.agentReply(ticketId, agent, { type: 'text', payload: { text: 'Hello' } })
+    await sender.agentReply(otherTicketId, agent, { type: 'text', payload: { text: 'Hello there' } })
+    await sender.closeTicket(ticketId, 'solved')
+
+    expect(sender.store.ticket(ticketId)?.reference).toBe(reference)
+    expect(receiver.events().map((e) => [e.type, e.conversationId, e.reference])).toEqual([
+      ['agent.assigned', ticketId, reference],
+      ['message.created', ticketId, reference],
+      ['message.created', otherTicketId, references.get(otherTicketId)],
+      ['conversation.closed', ticketId, reference],
+    ])
   })
 
   it('records an event as not delivered when no webhook URL is set', async () => {

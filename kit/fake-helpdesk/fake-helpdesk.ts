@@ -22,9 +22,14 @@ import {
  *   (`when: 'after'`: the answer is lost, as when a helpdesk crashes after its commit);
  * - flaws make it get one part of the contract wrong, the way real implementations do (for the conformance kit).
  *
+ * It builds the webhook events a helpdesk sends about a ticket (`asSent`): they echo the `reference` the ticket's
+ * POST /conversations carried, as the contract recommends; `echoReference: false` makes it a helpdesk that keeps
+ * the contract without that optional part (its events carry no `reference`, and the integration looks each
+ * conversation up by its id).
+ *
  * `cheap: true` is the bench's mode, so that a throughput run measures the integration rather than the fake: no
  * signature, token, JSON or schema check and no state (a create answers a new id at once, a close `{ ok: true }`, for
- * any conversation id), no `calls` records; it still answers a repeated webhook-id with its first answer and counts
+ * any conversation id), no `calls` records and so no reference to echo; it still answers a repeated webhook-id with its first answer and counts
  * the calls per operation.
  */
 
@@ -46,6 +51,8 @@ export type Flaws = {
   closeFailsWhenClosed?: boolean
   /** Answers 400 to messages of this type. */
   refusesMessageType?: string
+  /** Answers 400 to a POST /conversations that carries `reference`, as a server that refuses unknown fields would. */
+  refusesReference?: boolean
 }
 
 export type ReceivedCall = {
@@ -69,6 +76,8 @@ export type HelpdeskTicket = {
   id: string
   botpressConversationId: string
   closed: boolean
+  /** the `reference` its events echo: what POST /conversations carried (a test may seed one, or none) */
+  reference?: string
   /** what POST /conversations carried (absent for a ticket a test seeded) */
   request?: CreateConversationRequest
 }
@@ -98,8 +107,19 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value
 }
 
-export const startFakeHelpdesk = async (options: { secret: string; token?: string; plan?: FaultPlan; flaws?: Flaws; cheap?: boolean }) => {
+export type FakeHelpdeskOptions = {
+  secret: string
+  token?: string
+  plan?: FaultPlan
+  flaws?: Flaws
+  /** Echoes each ticket's `reference` in the events it sends (default); `false`: never, which the contract allows. */
+  echoReference?: boolean
+  cheap?: boolean
+}
+
+export const startFakeHelpdesk = async (options: FakeHelpdeskOptions) => {
   const flaws = options.flaws ?? {}
+  const echoReference = options.echoReference ?? true
   const cheap = options.cheap ?? false
   const verifier = new Webhook(options.secret)
   const calls: ReceivedCall[] = []
@@ -133,10 +153,19 @@ export const startFakeHelpdesk = async (options: { secret: string; token?: strin
     if (method === 'POST' && path === '/conversations') {
       const parsed = createConversationRequestSchema.safeParse(json)
       if (!parsed.success) return invalid(parsed.error)
+      if (flaws.refusesReference) {
+        return { status: 400, body: { error: { code: 'invalid_request', message: "reference: unrecognized key 'reference'" } } }
+      }
       if (!state.users.some((u) => u.id === parsed.data.userId)) {
         return { status: 400, body: { error: { code: 'unknown_user', message: `unknown userId ${parsed.data.userId}` } } }
       }
-      const ticket = { id: `hd_conv/${state.tickets.length + 1}`, botpressConversationId: parsed.data.botpressConversationId, closed: false, request: parsed.data }
+      const ticket: HelpdeskTicket = {
+        id: `hd_conv/${state.tickets.length + 1}`,
+        botpressConversationId: parsed.data.botpressConversationId,
+        closed: false,
+        reference: parsed.data.reference,
+        request: parsed.data,
+      }
       state.tickets.push(ticket)
       return { status: 201, body: { id: ticket.id } }
     }
@@ -247,6 +276,14 @@ export const startFakeHelpdesk = async (options: { secret: string; token?: strin
     state,
     setPlan: (next: FaultPlan | undefined) => {
       plan = next
+    },
+    /**
+     * A webhook event about ticket `event.conversationId` as this helpdesk sends it: with the ticket's `reference`,
+     * echoed exactly, unless `echoReference: false` or the ticket has none (an unknown or seeded ticket).
+     */
+    asSent: <E extends { conversationId: string }>(event: E): E & { reference?: string } => {
+      const reference = echoReference ? state.tickets.find((t) => t.id === event.conversationId)?.reference : undefined
+      return reference === undefined ? event : { ...event, reference }
     },
     callsTo: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path),
     close: () =>

@@ -344,7 +344,7 @@ const paths = (): JsonObject => {
         tags: ['Helpdesk API'],
         summary: 'Open a conversation (ticket) for an end user, with the conversation so far',
         description:
-          "Called when the bot hands the end user over. `userId` is the id you answered to `POST /users`; `session` carries the routing fields the bot chose; `messages` is the conversation so far, oldest first, each with a plain-text `text` rendering; it holds the latest messages that fit in the history limit and 512 KiB, and `omittedMessages` says how many are left out (show it to the agent). The `id` you answer is the one the integration sends back in the path of later calls, and the one your webhook events must name as `conversationId`. The `webhook-id` is `conversation-<botpressConversationId>` and always comes with the same body: a repeat must answer the same `id` and must not open a second ticket. Another handoff, even for the same end user, comes with another `botpressConversationId`.",
+          "Called when the bot hands the end user over. `userId` is the id you answered to `POST /users`; `session` carries the routing fields the bot chose; `messages` is the conversation so far, oldest first, each with a plain-text `text` rendering; it holds the latest messages that fit in the history limit and 512 KiB, and `omittedMessages` says how many are left out (show it to the agent). The `id` you answer is the one the integration sends back in the path of later calls, and the one your webhook events must name as `conversationId`. The `webhook-id` is `conversation-<botpressConversationId>` and always comes with the same body: a repeat must answer the same `id` and must not open a second ticket. Another handoff, even for the same end user, comes with another `botpressConversationId`. `reference` is opaque: keep it with the ticket to echo it exactly in the webhook events about it (recommended), or ignore it; never refuse the request because of it.",
         security: SECURITY,
         parameters: idempotentCall('`conversation-<botpressConversationId>`'),
         requestBody: {
@@ -429,7 +429,9 @@ const webhookCommon = (): JsonObject => ({
 })
 
 const webhooks = (): JsonObject => {
-  const [messageCreated, agentAssigned, conversationClosed] = sampleEvents('hd-1842').map((e) => toJson(e))
+  // the events echo the reference of the example POST /conversations
+  const { reference } = createConversationRequest(ids)
+  const [messageCreated, agentAssigned, conversationClosed] = sampleEvents('hd-1842', reference).map((e) => toJson(e))
   const event = (
     operationId: string,
     schema: string,
@@ -442,7 +444,7 @@ const webhooks = (): JsonObject => {
       operationId,
       tags: ['Webhook events'],
       summary,
-      description: `${description}\n\nPOST it, signed, to the webhook URL Botpress gives the integration (one event per request, at most ${MAX_WEBHOOK_BODY}). Retry on a network error or 5xx with backoff, keeping the \`webhook-id\` and the body; never retry a 4xx.`,
+      description: `${description}\n\nPOST it, signed, to the webhook URL Botpress gives the integration (one event per request, at most ${MAX_WEBHOOK_BODY}). Retry on a network error or 5xx with backoff, keeping the \`webhook-id\` and the body; never retry a 4xx. Echo the conversation's \`reference\` from \`POST /conversations\` exactly (optional, recommended): the integration then needs one Botpress call less; one it cannot verify is ignored.`,
       parameters: webhookHeaders,
       requestBody: { required: true, content: json(ref('schemas', schema), example === undefined ? undefined : { event: example }) },
       responses: {

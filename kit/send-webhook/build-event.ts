@@ -9,6 +9,8 @@ export const isEventType = (value: string): value is EventType => (webhookEventT
 export type EventInput = {
   type: EventType
   conversationId?: string
+  /** the `reference` the integration sent in POST /conversations, echoed as is; absent: the event carries none */
+  reference?: string
   eventId?: string
   /** when the change happened (ISO 8601); default: now */
   occurredAt?: string
@@ -62,6 +64,7 @@ export const buildEvent = (input: EventInput): WebhookEvent => {
     occurredAt: input.occurredAt ?? new Date().toISOString(),
     type: input.type,
     conversationId: input.conversationId,
+    ...(input.reference !== undefined ? { reference: input.reference } : {}),
   }
   const candidate =
     input.type === 'message.created'

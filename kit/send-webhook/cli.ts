@@ -14,6 +14,8 @@ Usage: npm run send-webhook -- --url URL --secret whsec_... EVENT [options]
   agent.assigned      --conversation ID --agent-id A [--agent-name N]
   conversation.closed --conversation ID [--reason R]
 
+  --reference R        the reference the integration sent in POST /conversations for this conversation, echoed as
+                       the event's \`reference\` (optional: without it, the integration looks the conversation up)
   --url URL            the integration's webhook URL (env HITL_WEBHOOK_URL)
   --secret S           the shared Standard Webhooks secret, whsec_... (env HITL_WEBHOOK_SECRET)
   --agent-email E, --agent-picture-url U   more agent fields
@@ -31,6 +33,7 @@ const options = {
   url: { type: 'string' },
   secret: { type: 'string' },
   conversation: { type: 'string' },
+  reference: { type: 'string' },
   text: { type: 'string' },
   'message-type': { type: 'string' },
   payload: { type: 'string' },
@@ -75,6 +78,7 @@ export const parseCommandLine = (argv: string[], env: Io['env']): Parsed | 'help
     event: {
       type,
       conversationId: values.conversation,
+      reference: values.reference,
       eventId: values['event-id'],
       occurredAt: values['occurred-at'],
       agentId: values['agent-id'],

@@ -1,12 +1,13 @@
 /*
  * Reference helpdesk: what a human agent does, and the event each action sends (contract §2, webhook events).
  *
- *   reply   -> message.created      { id, occurredAt, type, conversationId, agent, message: { id, type, payload } }
- *   assign  -> agent.assigned       { id, occurredAt, type, conversationId, agent }
- *   close   -> conversation.closed  { id, type, conversationId, reason? }
+ *   reply   -> message.created      { id, occurredAt, type, conversationId, reference, agent, message: { id, type, payload } }
+ *   assign  -> agent.assigned       { id, occurredAt, type, conversationId, reference, agent }
+ *   close   -> conversation.closed  { id, occurredAt, type, conversationId, reference, reason? }
  *
  * Each action first records the change in the helpdesk (the agent sees it at once), then sends the event and
- * records the delivery result. `agent.id` must be stable: the integration keeps one Botpress user per agent id.
+ * records the delivery result. Every event echoes the ticket's `reference` exactly as POST /conversations carried it,
+ * which spares the integration a lookup of the conversation. `agent.id` must be stable: the integration keeps one Botpress user per agent id.
  * The events are checked against the contract's schemas (contract/webhook-events.ts) before they leave.
  */
 import { relayedMessageSchema } from '../../contract/helpdesk-api'
@@ -87,6 +88,7 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
         occurredAt: new Date().toISOString(),
         type: 'message.created',
         conversationId: ticket.id,
+        reference: ticket.reference,
         agent: author,
         message: { id: stored.id, type, payload },
       })
@@ -104,6 +106,7 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
         occurredAt: new Date().toISOString(),
         type: 'agent.assigned',
         conversationId: ticket.id,
+        reference: ticket.reference,
         agent: assignee,
       })
       return deliver({ ...event, id })
@@ -119,6 +122,7 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
         occurredAt: new Date().toISOString(),
         type: 'conversation.closed',
         conversationId: ticket.id,
+        reference: ticket.reference,
         ...(reason !== undefined ? { reason } : {}),
       })
       return deliver({ ...event, id })

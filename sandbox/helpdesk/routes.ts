@@ -3,7 +3,8 @@
  *
  *   GET  /health                          200 { ok: true }
  *   POST /users                           200 { id }   one helpdesk user per botpressUserId
- *   POST /conversations                   200 { id }   a ticket, with its history, how many messages it lacks, and session fields
+ *   POST /conversations                   200 { id }   a ticket, with its history, how many messages it lacks, session fields
+ *                                                      and the reference to echo in its events
  *   POST /conversations/{id}/messages     200 { id }   404 unknown ticket, 409 closed ticket
  *   POST /conversations/{id}/close        200 { ok }   404 unknown ticket, 409 already closed
  *
@@ -83,6 +84,7 @@ const routes: Route[] = [
       const email = request.session?.requesterEmail ?? user.email
       const ticket = store.createTicket({
         botpressConversationId: request.botpressConversationId,
+        reference: request.reference,
         botpressUserId: request.botpressUserId,
         requester: { userId: user.id, name: request.session?.requesterName ?? user.name, ...(email ? { email } : {}) },
         title: request.title ?? `Conversation with ${user.name}`,

@@ -54,6 +54,8 @@ export type Ticket = {
   id: string
   botpressConversationId: string
   botpressUserId: string
+  /** the `reference` POST /conversations carried: echoed exactly in every event about the ticket */
+  reference: string
   requester: { userId: string; name: string; email?: string }
   title: string
   description?: string

@@ -59,6 +59,7 @@ describe('conformance checker against a correct helpdesk', () => {
     expect(conversation?.request?.messages.map((m) => m.type)).toEqual(historyTypes)
     expect(conversation?.request?.messages.every((m) => m.text.length > 0)).toBe(true)
     expect(conversation?.botpressConversationId).toBe('conv_conformance_r1')
+    expect(conversation?.request?.reference).toEqual(expect.stringMatching(/^conv_conformance_r1\./))
     const messages = helpdesk.state.messages.filter((m) => m.ticketId === conversation?.id).map((m) => m.request)
     const sent = messages.map((m) => `${m.type}/${m.author.type}`)
     expect(sent).toEqual([...relayedTypes.map((t) => `${t}/user`), ...relayedTypes.map((t) => `${t}/bot`)])
@@ -127,6 +128,16 @@ describe('conformance checker against broken helpdesks', () => {
     ])
     const line = formatResult(results.find((r) => r.rule === 'refuses-stale-timestamp') as RuleResult)
     expect(line).toMatch(/^FAIL refuses-stale-timestamp: expected 401 or 403 .*, got 201 .*; fix: .*300 s/)
+  })
+
+  it('names create-conversation when the helpdesk refuses the reference, which it must keep or ignore', async () => {
+    const helpdesk = await fake({ refusesReference: true })
+    const results = await runConformance({ baseUrl: helpdesk.url, secret })
+    expect(failed(results)).toEqual(['create-conversation', 'create-conversation-large'])
+    const result = results.find((r) => r.rule === 'create-conversation')
+    expect(result?.expected).toContain('a `reference` (keep it or ignore it)')
+    expect(result?.got).toContain("unrecognized key 'reference'")
+    expect(result?.fix).toMatch(/^accept this request: it follows the contract/)
   })
 
   it('names create-user when the answer has the wrong shape, and skips what needs it', async () => {

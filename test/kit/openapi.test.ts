@@ -174,6 +174,9 @@ describe('OpenAPI document', () => {
       { name: 'CreateMessageRequest', value: { ...messageCases('user_1', (n) => n)[0]?.request, additionalData: 'x'.repeat(501) }, zodOk: false },
       ...sampleEvents('hd-1').map((e) => ({ name: 'WebhookEvent', value: e, zodOk: true })),
       { name: 'WebhookEvent', value: { ...sampleEvents('hd-1')[1], addedLater: { x: 1 } }, zodOk: true },
+      ...sampleEvents('hd-1', conversation.reference).map((e) => ({ name: 'WebhookEvent', value: e, zodOk: true })),
+      { name: 'WebhookEvent', value: sampleEvents('hd-1', 'r'.repeat(201))[2], zodOk: false },
+      { name: 'CreateConversationRequest', value: { ...conversation, reference: 'r'.repeat(201) }, zodOk: false },
       { name: 'WebhookEvent', value: { type: 'agent.assigned', conversationId: 'hd-1', agent: {} }, zodOk: false },
       {
         name: 'WebhookEvent',

@@ -7,7 +7,9 @@ import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../../kit/send-webhook/cli'
 import { parseEvent } from '../../src/helpdesks/contract/parse-event'
+import { referenceFor } from '../../contract/reference'
 import { verifySignature } from '../../contract/signature'
+import { contractWebhookDecoder } from '../../src/helpdesks/contract/decode-webhook'
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -103,6 +105,21 @@ describe('send-webhook', () => {
     ])
   })
 
+  it('echoes --reference as the event\'s reference, exactly, in every event type', async () => {
+    const reference = referenceFor(secret, 'conv_01HXYZ')
+    expect((await run('message.created', '--conversation', 'hd-1', '--reference', reference, '--text', 'hi')).code).toBe(0)
+    expect((await run('agent.assigned', '--conversation', 'hd-1', '--reference', reference, '--agent-id', 'a-7')).code).toBe(0)
+    expect((await run('conversation.closed', '--conversation', 'hd-1', '--reference', reference)).code).toBe(0)
+    expect(received.map((r) => (verified(r) as { reference?: string }).reference)).toEqual([reference, reference, reference])
+    // the integration's decoder accepts it and names the Botpress conversation the reference was issued for
+    const [first] = received as [Received]
+    const headers = Object.fromEntries(Object.entries(first.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]))
+    expect(contractWebhookDecoder(secret)({ method: 'POST', headers, rawBody: first.body })).toMatchObject({
+      ok: true,
+      botpressConversationId: 'conv_01HXYZ',
+    })
+  })
+
   it('sends media with --message-type and --payload', async () => {
     const payload = JSON.stringify({ imageUrl: 'https://example.com/a.png', title: 'A' })
     const result = await run('message.created', '--conversation', 'hd-1', '--message-type', 'image', '--payload', payload)
@@ -150,6 +167,7 @@ describe('send-webhook', () => {
       { args: ['message.created', '--conversation', '', '--text', 'x'], says: 'conversation' },
       { args: ['message.created', '--conversation', 'hd-1', '--text', ''], says: 'message.payload.text' },
       { args: ['message.created', '--conversation', 'hd-1', '--text', 'x', '--bogus'], says: 'bogus' },
+      { args: ['conversation.closed', '--conversation', 'hd-1', '--reference', 'r'.repeat(201)], says: 'reference' },
     ]
     for (const { args, says } of cases) {
       const result = await run(...args)

@@ -156,6 +156,7 @@ describe('npm start', () => {
     })
     expect(escalate.status).toBe(200)
     const [, sendLine] = await waitFor(r, /npm run send-webhook -- (.+)\n/, 'send-webhook command')
+    expect(sendLine).toMatch(/ --reference '?[^ ]+\.[A-Za-z0-9_-]{22}'? /)
     const sent = capture()
     expect(await sendWebhook(argvOf(sendLine!), sent), sent.text()).toBe(0)
     const lastLine = async () =>

@@ -31,7 +31,7 @@ export const createConversation: Rule = {
       throw clientFailure(ctx, error, {
         name: 'POST /conversations',
         schemaName: 'CreateConversationRequest',
-        expected: `2xx with ${ID_SHAPE}, for a history holding ${historyTypes.join(', ')}`,
+        expected: `2xx with ${ID_SHAPE}, for a history holding ${historyTypes.join(', ')} and a \`reference\` (keep it or ignore it)`,
         shapeFix: `answer POST /conversations with 200 or 201 and ${ID_SHAPE}`,
       })
     }

@@ -4,6 +4,7 @@ import { botOf, useWorld } from '../../harness/botpress'
 import { useSkippedWaits } from '../../harness/clock'
 import { invoke, ofType, register, relayMessage, runAction, type TestConfig } from '../../harness/integration'
 import { logged } from '../../harness/logs'
+import { referenceFor } from '../../../contract/reference'
 import { contentsOf, localRt, restAs, transactionsOf, type LocalRt, type Rest } from './local-rt'
 
 /*
@@ -225,6 +226,9 @@ if (!local.ok) {
       for (const held of posts.filter((p) => p.status !== 200)) {
         expect([held.status, (JSON.parse(held.answer) as { error: { code: string } }).error.code]).toEqual([503, 'in_progress'])
       }
+      // every event echoes the conversation's reference, as the integration would have issued it
+      const reference = referenceFor(rt.webhookSecret, conversation.id)
+      expect(posts.map((p) => (JSON.parse(p.body) as { reference?: string }).reference)).toEqual(posts.map(() => reference))
     })
 
     it('the scrip retries a failed delivery, and keeps one that failed every attempt for the ticket\'s next update', async () => {

@@ -40,6 +40,16 @@ unless ($url && $secret && $secret =~ /^whsec_(.+)$/ && length $api_user) {
 }
 my $key = MIME::Base64::decode_base64($1);
 
+# The conversation's reference (hitl contract, version 3), the same the integration makes: the Botpress conversation
+# id, a dot, and the first 22 characters of the base64url HMAC-SHA256 of "hitl-reference\n<id>" keyed by the secret
+# string as configured (whsec_ included). Echoed in every event, it spares the integration a lookup per event.
+my $reference_of = sub {
+    my ($secret, $conversation) = @_;
+    my $message = "hitl-reference\n$conversation";
+    utf8::encode($message);
+    return "$conversation." . substr(MIME::Base64::encode_base64url(Digest::SHA::hmac_sha256($message, $secret)), 0, 22);
+};
+
 # Read as the system user: the actor (an agent) may not see the marker field or other users.
 my $ticket = RT::Ticket->new(RT->SystemUser);
 $ticket->Load($self->TicketObj->id);
@@ -94,8 +104,10 @@ my $webhook_id = 'rt-' . RT->Config->Get('rtname') . '-txn-' . $txn->id;
 $webhook_id =~ s/[^A-Za-z0-9._-]/-/g;
 # occurredAt (RT keeps seconds) lets the integration ignore a late redelivery that a later change superseded.
 my $occurred_at = $txn->CreatedObj->W3CDTF(Time => 1, Seconds => 1, Timezone => 'UTC');
-my $body = JSON->new->utf8->canonical->encode(
-    { id => $webhook_id, conversationId => '' . $ticket->id, occurredAt => $occurred_at, %event });
+# The contract allows a reference of at most 200 characters; a longer one (an unusual conversation id) is left out.
+my $reference = $reference_of->($secret, $conversation);
+my $body = JSON->new->utf8->canonical->encode({ id => $webhook_id, conversationId => '' . $ticket->id,
+    (length $reference <= 200 ? (reference => $reference) : ()), occurredAt => $occurred_at, %event });
 
 my $ua = LWP::UserAgent->new(timeout => 5, agent => 'rt-hitl-scrip');
 # 'sent', 'refused' (4xx: retrying cannot help) or 'failed' (network error, 5xx: worth retrying).
