@@ -1,6 +1,8 @@
 import type { Request, Response } from '@botpress/sdk'
 import { startBotpressApi, type BotpressApiServer } from '../sandbox/botpress-api'
+import { referenceFor } from '../contract/reference'
 import integration from '../src/index'
+import { LEASE_MS } from '../src/webhook/turn'
 import { startFakeHelpdesk, type FakeHelpdesk } from '../kit/fake-helpdesk/fake-helpdesk'
 import {
   actionRequest,
@@ -56,8 +58,8 @@ const outputOf = <T>(res: Response | void): T => {
 }
 
 // Events that take a conversation's announcement turn are spaced by this much of the API's clock, so that each finds
-// the previous one's turn lapsed (it is given back with a 1 s lease) instead of being answered 503 in_progress.
-const TURN_GAP_MS = 2_000
+// the previous one's turn lapsed instead of being answered 503 in_progress.
+const TURN_GAP_MS = LEASE_MS + 1_000
 
 export const measureApiCalls = async (): Promise<CallRow[]> => {
   let clockOffset = 0
@@ -139,56 +141,58 @@ export const measureApiCalls = async (): Promise<CallRow[]> => {
       )
     }
 
-    // ----- inbound (helpdesk -> Botpress), every event with occurredAt as contract version 2 asks
-    const at = (seconds: number) => new Date(Date.UTC(2026, 4, 1, 9, 0, 0, seconds * 1000)).toISOString()
-    const usersBeforeFirst = users()
-    await measure('inbound', 'agent message, first (agent unknown)', webhookRequest(messageCreatedEvent(ticketId, 'hd_m1', AGENT, at(0)), target, 'wh_m1'), () =>
-      users() > usersBeforeFirst ? 'agent user created inside initializeIncomingMessage' : undefined
-    )
-    await measure('inbound', 'agent message, steady state', webhookRequest(messageCreatedEvent(ticketId, 'hd_m2', AGENT, at(0.5)), target, 'wh_m2'))
-    const renamed = { ...AGENT, name: 'Grace B. Hopper' }
-    await measure('inbound', 'agent message, agent renamed', webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed, at(0.8)), target, 'wh_m3'))
-    await measure(
-      'inbound',
-      'agent message, redelivered',
-      webhookRequest(messageCreatedEvent(ticketId, 'hd_m3', renamed, at(0.8)), target, 'wh_m3', new Date(Date.now() + 1000))
-    )
+    // ----- inbound (helpdesk -> Botpress), every event with occurredAt as the contract asks; first with the
+    // conversation's reference echoed (as the contract recommends), then on another conversation without it
+    const inbound = async (ticketId: string, botpressConversationId: string | undefined) => {
+      const suffix = botpressConversationId ? '' : ' (no reference)'
+      const echoed = <T extends object>(event: T) =>
+        botpressConversationId ? { ...event, reference: referenceFor(BENCH_SECRET, botpressConversationId) } : event
+      const send = (operation: string, event: object, webhookId: string, at?: Date, note?: (res: Response | void) => string | undefined) =>
+        measure('inbound', `${operation}${suffix}`, webhookRequest(echoed(event), target, `${webhookId}${suffix ? '_nr' : ''}`, at), note)
+      const at = (seconds: number) => new Date(Date.UTC(2026, 4, 1, 9, 0, 0, seconds * 1000)).toISOString()
+      // agents of their own in each run, so that each starts unknown
+      const agent = botpressConversationId ? AGENT : { ...AGENT, id: `${AGENT.id}_nr` }
+      const usersBeforeFirst = users()
+      await send('agent message, first (agent unknown)', messageCreatedEvent(ticketId, 'hd_m1', agent, at(0)), 'wh_m1', undefined, () =>
+        users() > usersBeforeFirst ? 'agent user created inside initializeIncomingMessage' : undefined
+      )
+      await send('agent message, steady state', messageCreatedEvent(ticketId, 'hd_m2', agent, at(0.5)), 'wh_m2')
+      const renamed = { ...agent, name: 'Grace B. Hopper' }
+      await send('agent message, agent renamed', messageCreatedEvent(ticketId, 'hd_m3', renamed, at(0.8)), 'wh_m3')
+      await send('agent message, redelivered', messageCreatedEvent(ticketId, 'hd_m3', renamed, at(0.8)), 'wh_m3', new Date(Date.now() + 1000))
 
-    nextTurn()
-    await measure('inbound', 'agent assigned', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1'))
-    nextTurn()
-    await measure(
-      'inbound',
-      'agent assigned, redelivered',
-      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1', new Date(Date.now() + 1000))
-    )
-    nextTurn()
-    await measure('inbound', 'agent assigned, same agent again', webhookRequest(agentAssignedEvent(ticketId, 'evt_a1b', renamed, at(2)), target, 'wh_a1b'))
-    const other = { id: 'agent_8', name: 'Alan Turing' }
-    nextTurn()
-    await measure('inbound', 'agent assigned, another agent', webhookRequest(agentAssignedEvent(ticketId, 'evt_a2', other, at(3)), target, 'wh_a2'))
-    nextTurn()
-    await measure(
-      'inbound',
-      'agent assigned, first delivery redelivered after the reassignment',
-      webhookRequest(agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), target, 'wh_a1', new Date(Date.now() + 2000))
-    )
-    nextTurn()
-    await measure(
-      'inbound',
-      'agent assigned, an older event arriving late',
-      webhookRequest(agentAssignedEvent(ticketId, 'evt_a0', AGENT, at(0)), target, 'wh_a0')
-    )
+      nextTurn()
+      await send('agent assigned', agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), 'wh_a1')
+      nextTurn()
+      await send('agent assigned, redelivered', agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)), 'wh_a1', new Date(Date.now() + 1000))
+      nextTurn()
+      await send('agent assigned, same agent again', agentAssignedEvent(ticketId, 'evt_a1b', renamed, at(2)), 'wh_a1b')
+      const other = { id: `agent_8${suffix ? '_nr' : ''}`, name: 'Alan Turing' }
+      nextTurn()
+      await send('agent assigned, another agent', agentAssignedEvent(ticketId, 'evt_a2', other, at(3)), 'wh_a2')
+      nextTurn()
+      await send(
+        'agent assigned, first delivery redelivered after the reassignment',
+        agentAssignedEvent(ticketId, 'evt_a1', renamed, at(1)),
+        'wh_a1',
+        new Date(Date.now() + 2000)
+      )
+      nextTurn()
+      await send('agent assigned, an older event arriving late', agentAssignedEvent(ticketId, 'evt_a0', agent, at(0)), 'wh_a0')
 
-    nextTurn()
-    await measure('inbound', 'conversation closed', webhookRequest(conversationClosedEvent(ticketId, 'evt_c1'), target, 'wh_c1'))
-    await measure(
-      'inbound',
-      'conversation closed, redelivered',
-      webhookRequest(conversationClosedEvent(ticketId, 'evt_c1'), target, 'wh_c1', new Date(Date.now() + 1000))
-    )
-    await measure('inbound', 'agent message after close', webhookRequest(messageCreatedEvent(ticketId, 'hd_m4', AGENT, at(10)), target, 'wh_m4'))
+      nextTurn()
+      await send('conversation closed', conversationClosedEvent(ticketId, 'evt_c1'), 'wh_c1')
+      await send('conversation closed, redelivered', conversationClosedEvent(ticketId, 'evt_c1'), 'wh_c1', new Date(Date.now() + 1000))
+      await send('agent message after close', messageCreatedEvent(ticketId, 'hd_m4', agent, at(10)), 'wh_m4')
+    }
+    await inbound(ticketId, conversationId)
     await measure('inbound', 'event for an unknown conversation', webhookRequest(messageCreatedEvent('hd_nope', 'hd_m5'), target, 'wh_m5'))
+    const unreferenced = outputOf<{ conversationId: string }>(
+      await integration.handler(actionRequest('startHitl', { ...startInput, title: 'Without reference' }, target))
+    )
+    const unreferencedTicket = api.store.conversations(BOT_ID).find((c) => c.id === unreferenced.conversationId)?.tags.id
+    if (!unreferencedTicket) throw new Error('startHitl left no helpdesk id on the conversation')
+    await inbound(unreferencedTicket, undefined)
 
     // ----- stopHitl (the end user typed /end) on a second conversation
     const second = outputOf<{ conversationId: string }>(
