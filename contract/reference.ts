@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 /*
  * A conversation's reference: the Botpress conversation id with a MAC made with the installation's webhook secret.
  * The integration sends it when it opens a conversation; a helpdesk that echoes it in its webhooks spares the
- * integration the lookup of the conversation by the helpdesk's id (one Botpress call per event). The MAC makes a
+ * integration the lookup of the conversation by the helpdesk's id (one Botpress call per assignment or close). The MAC makes a
  * reference usable only by the installation that issued it: an echo that does not verify (another installation's,
  * a mangled one, one issued before the secret changed) is ignored and the conversation is looked up by id instead.
  */

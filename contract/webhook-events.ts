@@ -35,7 +35,7 @@ const eventBase = {
     .max(200)
     .optional()
     .describe(
-      'The `reference` the integration sent in `POST /conversations`, echoed exactly. Optional: with it, each event costs the integration one Botpress call less'
+      'The `reference` the integration sent in `POST /conversations`, echoed exactly. Optional: with it, an `agent.assigned` or `conversation.closed` costs the integration one Botpress call less'
     ),
 }
 

@@ -6,7 +6,8 @@
  * every attempt, which is how the integration drops a redelivery. Each attempt gets a fresh `webhook-timestamp`.
  *
  * Answers: 2xx delivered (`{ ok: true }`, maybe `duplicate: true`); 5xx or no answer at all: retried with
- * exponential backoff, a bounded number of times; any 4xx is final (the integration says "do not retry").
+ * exponential backoff (or after `Retry-After` when it is longer), a bounded number of times; any 4xx is final (the
+ * integration says "do not retry").
  */
 import { signRequest } from '../../contract/signature'
 import type { WebhookEvent } from '../../contract/webhook-events'
@@ -27,7 +28,7 @@ export type SenderOptions = {
 export type OutgoingEvent = WebhookEvent & { id: string }
 export type SendEvent = (event: OutgoingEvent) => Promise<Delivery>
 
-type Attempt = { status: number; body: unknown } | { error: string }
+type Attempt = { status: number; body: unknown; retryAfterMs?: number } | { error: string }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -53,7 +54,12 @@ export const createWebhookSender = (options: SenderOptions): SendEvent => {
     const headers = { 'content-type': 'application/json', ...signRequest(options.secret, webhookId, body) }
     try {
       const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
-      return { status: response.status, body: parseBody(await response.text()) }
+      const retryAfter = Number(response.headers.get('retry-after'))
+      return {
+        status: response.status,
+        body: parseBody(await response.text()),
+        ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+      }
     } catch (error) {
       return { error: describe(error) }
     }
@@ -74,7 +80,9 @@ export const createWebhookSender = (options: SenderOptions): SendEvent => {
         const delivered = !('error' in result) && result.status >= 200 && result.status < 300
         return { ...base, url, delivered, attempts: attempt, ...result, finishedAt: new Date().toISOString() }
       }
-      await sleep(retry.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.2))
+      // backoff, or longer when the integration says when to come back (Retry-After)
+      const backoff = retry.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.2)
+      await sleep(Math.max(backoff, 'error' in result ? 0 : (result.retryAfterMs ?? 0)))
     }
   }
 }

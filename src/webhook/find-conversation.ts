@@ -44,3 +44,17 @@ export const notTheEventsConversation = (
   if (linked === helpdeskConversationId) return undefined
   return linked ? referenceMismatch(helpdeskConversationId, linked) : unknownConversation(helpdeskConversationId)
 }
+
+/**
+ * Before an answer drawn from something other than the conversation (its turn, the event log): a conversation named by
+ * a reference is read and checked as `notTheEventsConversation` does. One found by the helpdesk's id needs nothing.
+ */
+export const checkReferenced = async (
+  client: bp.Client,
+  located: Located,
+  helpdeskConversationId: string
+): Promise<Answer | undefined> => {
+  if (located.found) return undefined
+  const { conversation } = await client.getConversation({ id: located.id })
+  return notTheEventsConversation(conversation, helpdeskConversationId)
+}

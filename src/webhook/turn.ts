@@ -36,6 +36,8 @@ export class TurnLost extends Error {
 export type Turn = {
   /** Before each write: throws TurnLost when the lease may have lapsed. */
   assertHeld(): void
+  /** Deletes the turn at once, kept or not: it was taken on a conversation the event turned out not to concern. */
+  release(): Promise<void>
 }
 
 export type TurnOptions = {
@@ -90,9 +92,16 @@ export const withTurn = async <T>(
     }
   }
   const timer = setInterval(() => void renew(), RENEW_EVERY_MS)
+  let released = false
   const turn: Turn = {
     assertHeld: () => {
       if (!holding()) throw new TurnLost(conversationId)
+    },
+    release: async () => {
+      clearInterval(timer)
+      if (!holding()) return
+      released = true
+      await client.setState({ ...ref, payload: null })
     },
   }
   // Shortens the lease: an assignment's turn lapses in GIVE_BACK_MS, a kept one shows its holder stopped.
@@ -119,6 +128,6 @@ export const withTurn = async <T>(
   } finally {
     clearInterval(timer)
   }
-  if (options.giveBack && !options.keep) await giveBack()
+  if (options.giveBack && !options.keep && !released) await giveBack()
   return { taken: true, value }
 }

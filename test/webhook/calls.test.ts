@@ -17,7 +17,8 @@ import { openConversation } from '../harness/seed'
 
 /*
  * Botpress API calls per event, in the steady state (the agent user exists, with its profile marked by occurredAt).
- * A helpdesk that echoes the conversation's reference spares the lookup of the conversation by its id. Before the
+ * A helpdesk that echoes the conversation's reference spares an assignment or a close the lookup of the conversation
+ * by its id (an agent message is looked up all the same, so that none is written into a closed one). Before the
  * announcement turn: 10 per assignment, 7 per close; before references, with a turn given back: 6 and 4.
  */
 const world = useWebhookWorld()
@@ -30,18 +31,18 @@ const callsOf = async (body: unknown, webhookId: string) => {
 }
 
 describe('calls per event, with the reference echoed', () => {
-  it('agent message: 1, redelivered: 1', async () => {
+  it('agent message: 2 (looked up by id all the same), redelivered: 2', async () => {
     useFakeClock()
     const { id } = await openConversation(world.api)
     await callsOf(referenced(message('m0', { occurredAt: at(0) }), id), 'wh_m0') // creates and marks the agent user
     expect(await callsOf(referenced(message('m1', { occurredAt: at(1) }), id), 'wh_m1')).toEqual({
       status: 200,
       duplicate: false,
-      calls: ['initializeIncomingMessage'],
+      calls: ['listConversations', 'initializeIncomingMessage'],
     })
     expect(await callsOf(referenced(message('m1', { occurredAt: at(1) }), id), 'wh_m1')).toMatchObject({
       duplicate: true,
-      calls: ['initializeIncomingMessage'],
+      calls: ['listConversations', 'initializeIncomingMessage'],
     })
   })
 
@@ -69,7 +70,7 @@ describe('calls per event, with the reference echoed', () => {
     })
   })
 
-  it('close: 3 (turn, mark, announce); redelivered: 2; an event after it: 1', async () => {
+  it('close: 3 (turn, mark, announce); redelivered: 3; an event after it: 2', async () => {
     useFakeClock()
     const { id } = await openConversation(world.api)
     const close = { ...referenced(closed(), id), reason: undefined }
@@ -78,8 +79,14 @@ describe('calls per event, with the reference echoed', () => {
       duplicate: false,
       calls: ['getOrSetState', 'updateConversation', 'createEvent'],
     })
-    expect(await callsOf(close, 'wh_c1')).toMatchObject({ duplicate: true, calls: ['getOrSetState', 'listEvents'] })
-    expect(await callsOf(referenced(assigned(agent, at(3)), id), 'wh_a3')).toMatchObject({ status: 409, calls: ['getOrSetState'] })
+    // the close's kept turn answers; the conversation is read to check that the reference is this event's
+    expect(await callsOf(close, 'wh_c1')).toMatchObject({ duplicate: true, calls: ['getOrSetState', 'getConversation', 'listEvents'] })
+    expect(await callsOf(referenced(assigned(agent, at(3)), id), 'wh_a3')).toMatchObject({
+      status: 409,
+      calls: ['getOrSetState', 'getConversation'],
+    })
+    // a message after the close is refused before anything is written
+    expect(await callsOf(referenced(message('m9'), id), 'wh_m9')).toMatchObject({ status: 409, calls: ['listConversations'] })
   })
 })
 

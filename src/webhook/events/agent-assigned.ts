@@ -5,7 +5,7 @@ import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { lastAssignedUser } from '../announcements'
 import { closedConversation, duplicate, inProgress, processed, unknownConversation, type Answer } from '../answers'
 import type { Delivery } from '../delivery'
-import { locateConversation, notTheEventsConversation, type HitlConversation } from '../find-conversation'
+import { checkReferenced, locateConversation, notTheEventsConversation, type HitlConversation } from '../find-conversation'
 import { canonicalInstant, occurredBefore } from '../occurred-at'
 import { withTurn } from '../turn'
 
@@ -48,7 +48,10 @@ export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEve
       })
       const conversation = read.conversation as HitlConversation
       const refused = notTheEventsConversation(conversation, event.conversationId)
-      if (refused) return refused
+      if (refused) {
+        await turn.release()
+        return refused
+      }
       if (isClosed(conversation)) return closedConversation(event.conversationId)
       const agentUser = await keepAgentCurrent(client, read.user, event.agent, event.occurredAt)
       const decision = decide(conversation, event, delivery)
@@ -84,8 +87,10 @@ export const onAgentAssigned = async (client: bp.Client, event: AgentAssignedEve
     { giveBack: delivery.giveBackTurn }
   )
   if (result.taken) return result.value
-  // A close keeps its turn: the conversation is closing or closed.
-  if (result.holder.kind === 'close' && !result.lost) return closedConversation(event.conversationId)
+  // A close keeps its turn: the conversation is closing or closed (if it is the event's conversation).
+  if (result.holder.kind === 'close' && !result.lost) {
+    return (await checkReferenced(client, located, event.conversationId)) ?? closedConversation(event.conversationId)
+  }
   return inProgress(event.conversationId, result.retryAfterSeconds)
 }
 

@@ -4,7 +4,7 @@ import { closedByEndUser, closedByHelpdesk } from '../../conversation-state'
 import { stopAnnounced } from '../announcements'
 import { duplicate, inProgress, processed, unknownConversation, type Answer } from '../answers'
 import type { Delivery } from '../delivery'
-import { locateConversation, notTheEventsConversation, type HitlConversation } from '../find-conversation'
+import { checkReferenced, locateConversation, notTheEventsConversation, type HitlConversation } from '../find-conversation'
 import { withTurn, type Turn, type TurnHolder } from '../turn'
 
 /*
@@ -45,7 +45,7 @@ export const onConversationClosed = async (
       if (refused) {
         // Only a reference of another conversation gets here: the mark and the turn are taken back.
         await client.updateConversation({ id: located.id, tags: { closedBy: '' } })
-        await client.setState({ type: 'conversation', id: located.id, name: 'turn', payload: null })
+        await turn.release()
         return refused
       }
       if (closedByEndUser(conversation)) return duplicate()
@@ -55,7 +55,7 @@ export const onConversationClosed = async (
   )
   if (result.taken) return result.value
   if (result.lost || result.holder.kind === 'assignment') return inProgress(event.conversationId, result.retryAfterSeconds)
-  return settle(client, located.id, event, delivery, result.holder)
+  return (await checkReferenced(client, located, event.conversationId)) ?? settle(client, located.id, event, delivery, result.holder)
 }
 
 /** A close holds the turn: done, at work, or stopped before announcing (then one redelivery finishes it). */

@@ -5,7 +5,7 @@ import { isClosed } from '../../conversation-state'
 import { agentUserLookup, keepAgentCurrent } from '../agent-user'
 import { closedConversation, duplicate, processed, unknownConversation, type Answer } from '../answers'
 import type { Delivery } from '../delivery'
-import { locateConversation, notTheEventsConversation } from '../find-conversation'
+import { findConversation } from '../find-conversation'
 
 type CreatedMessage = { id: string; tags: Record<string, string | undefined> }
 
@@ -16,18 +16,21 @@ type CreatedMessage = { id: string; tags: Record<string, string | undefined> }
  *
  * The same call answers the conversation as it was when the message was written. If a close had already begun
  * (`closedBy` is set before hitlStopped is announced), the message came too late: it is deleted and refused 409, so a
- * message answered 200 is always written before hitlStopped. A conversation named by a reference is checked in that
- * answer too: a message written into a conversation that is not the event's is deleted.
+ * message answered 200 is always written before hitlStopped.
+ *
+ * The conversation is looked up by the helpdesk's id even when the event echoes its reference: that read is what
+ * keeps a message for a conversation closed earlier from being written at all (a written message reaches the bot,
+ * whatever happens to it next).
  */
 export const onMessageCreated = async (client: bp.Client, event: MessageCreatedEvent, delivery: Delivery): Promise<Answer> => {
-  const located = await locateConversation(client, event.conversationId, delivery.botpressConversationId)
-  if (!located) return unknownConversation(event.conversationId)
-  if (located.found && isClosed(located.found)) return closedConversation(event.conversationId)
+  const conversation = await findConversation(client, event.conversationId)
+  if (!conversation) return unknownConversation(event.conversationId)
+  if (isClosed(conversation)) return closedConversation(event.conversationId)
 
   const mark = randomUUID()
   const result = await client.initializeIncomingMessage({
     user: agentUserLookup(event.agent, event.occurredAt),
-    conversationId: located.id,
+    conversationId: conversation.id,
     message: {
       type: event.message.type,
       payload: event.message.payload,
@@ -44,12 +47,9 @@ export const onMessageCreated = async (client: bp.Client, event: MessageCreatedE
     if (event.occurredAt !== undefined) await keepAgentCurrent(client, result.user, event.agent, event.occurredAt)
     return duplicate()
   }
-  const refused =
-    notTheEventsConversation(result.conversation, event.conversationId) ??
-    (isClosed(result.conversation) ? closedConversation(event.conversationId) : undefined)
-  if (refused) {
+  if (isClosed(result.conversation)) {
     await client.deleteMessage({ id: message.id })
-    return refused
+    return closedConversation(event.conversationId)
   }
   await keepAgentCurrent(client, result.user, event.agent, event.occurredAt)
   return processed()
