@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useWorld } from '../harness/botpress'
-import { drive, useFakeClock } from '../harness/webhook-world'
+import { drive, referenced, useFakeClock } from '../harness/webhook-world'
 import type { WebhookAnswer } from '../harness/integration'
 import {
   agentAssigned,
@@ -65,14 +65,26 @@ const msg = (conversationId: string, messageId: string, agent = GRACE): Delivery
   webhookId: `wh_${conversationId}_${messageId}`,
   event: messageCreated({ conversationId, eventId: `evt_${conversationId}_${messageId}`, agent, messageId }),
 })
-const assign = (conversationId: string, n: number, agent: { id: string; name: string }): Delivery => ({
+// Odd assignments and closes echo the conversation's reference (found by id and named by it, mixed)
+type Echoing = Delivery & { echoesReference?: boolean }
+const assign = (conversationId: string, n: number, agent: { id: string; name: string }): Echoing => ({
   webhookId: `wh_${conversationId}_assign_${n}`,
   event: agentAssigned({ conversationId, eventId: `evt_${conversationId}_assign_${n}`, agent }),
+  echoesReference: n % 2 === 1,
 })
-const close = (conversationId: string, n = 1): Delivery => ({
+const close = (conversationId: string, n = 1): Echoing => ({
   webhookId: `wh_${conversationId}_close_${n}`,
   event: conversationClosed({ conversationId, eventId: `evt_${conversationId}_close_${n}`, reason: 'solved' }),
+  echoesReference: n % 2 === 1,
 })
+
+/** The delivery as sent: with the reference of its conversation when it echoes one. */
+const asSent = (d: Echoing): Delivery => {
+  if (!d.echoesReference) return d
+  const conversation = snapshot(world.api).conversations.find((c) => c.tags.id === d.event.conversationId)
+  if (!conversation) throw new Error(`no conversation is tagged ${d.event.conversationId}`)
+  return { ...d, event: referenced(d.event, conversation.id) }
+}
 
 const times = <T>(n: number, value: T): T[] => Array.from({ length: n }, () => value)
 
@@ -80,11 +92,12 @@ const times = <T>(n: number, value: T): T[] => Array.from({ length: n }, () => v
  * Delivers as a helpdesk does: a 503 (in progress, or Botpress unavailable) is delivered again after its Retry-After
  * (fake time: the test body runs under `drive`).
  */
-const deliverUntilAnswered = async (d: Delivery): Promise<WebhookAnswer> => {
-  let answer = await deliverEvent(d)
+const deliverUntilAnswered = async (d: Echoing): Promise<WebhookAnswer> => {
+  const sent = asSent(d)
+  let answer = await deliverEvent(sent)
   for (let attempt = 1; attempt < 30 && answer.status === 503; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, Number(answer.headers['retry-after'] ?? 1) * 1000))
-    answer = await deliverEvent(d)
+    answer = await deliverEvent(sent)
   }
   return answer
 }
