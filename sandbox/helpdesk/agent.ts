@@ -21,6 +21,13 @@ import {
 import { newId, type Delivery, type HelpdeskStore, type Ticket } from './store'
 import type { OutgoingEvent, SendEvent } from './webhook-sender'
 
+/** What every event about a ticket says of it: when, which ticket, and the reference its opening carried. */
+const about = (ticket: Ticket) => ({
+  occurredAt: new Date().toISOString(),
+  conversationId: ticket.id,
+  reference: ticket.reference,
+})
+
 /** A message an agent sends: any relayed type (`text`, `image`, `audio`, `video`, `file`, `bloc`) with its payload. */
 export type AgentMessage = { type: string; payload: Record<string, unknown> }
 
@@ -85,10 +92,8 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
       })
       const event = messageCreatedEventSchema.parse({
         id: eventId,
-        occurredAt: new Date().toISOString(),
         type: 'message.created',
-        conversationId: ticket.id,
-        reference: ticket.reference,
+        ...about(ticket),
         agent: author,
         message: { id: stored.id, type, payload },
       })
@@ -103,10 +108,8 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
       const id = newId('evt')
       const event = agentAssignedEventSchema.parse({
         id,
-        occurredAt: new Date().toISOString(),
         type: 'agent.assigned',
-        conversationId: ticket.id,
-        reference: ticket.reference,
+        ...about(ticket),
         agent: assignee,
       })
       return deliver({ ...event, id })
@@ -119,10 +122,8 @@ export const createAgentActions = (store: HelpdeskStore, send: SendEvent) => {
       const id = newId('evt')
       const event = conversationClosedEventSchema.parse({
         id,
-        occurredAt: new Date().toISOString(),
         type: 'conversation.closed',
-        conversationId: ticket.id,
-        reference: ticket.reference,
+        ...about(ticket),
         ...(reason !== undefined ? { reason } : {}),
       })
       return deliver({ ...event, id })
