@@ -65,9 +65,9 @@ export const withTurn = async <T>(
   const token = randomUUID()
   const ref = { type: 'conversation', id: conversationId, name: options.name ?? 'turn' } as const
   const expiry = options.keep ? {} : { expiry: LEASE_MS }
-  const payloadAt = (renewedAt: number) => ({ token, ...owner, leaseUntil: renewedAt + LEASE_MS })
+  const payloadUntil = (leaseUntil: number) => ({ token, ...owner, leaseUntil })
   const takenAt = Date.now()
-  const { state } = await client.getOrSetState({ ...ref, payload: payloadAt(takenAt), ...expiry })
+  const { state } = await client.getOrSetState({ ...ref, payload: payloadUntil(takenAt + LEASE_MS), ...expiry })
   if (state.payload.token !== token) {
     const { delivery, kind, leaseUntil } = state.payload
     return { taken: false, holder: { delivery, kind, leaseUntil }, retryAfterSeconds: secondsUntil(leaseUntil, Date.now()) }
@@ -85,7 +85,7 @@ export const withTurn = async <T>(
     }
     const sentAt = Date.now()
     try {
-      await client.setState({ ...ref, payload: payloadAt(sentAt), ...expiry })
+      await client.setState({ ...ref, payload: payloadUntil(sentAt + LEASE_MS), ...expiry })
       renewedAt = sentAt
     } catch {
       // the next assertHeld decides whether the lease can still be trusted
@@ -108,8 +108,7 @@ export const withTurn = async <T>(
   const giveBack = async () => {
     clearInterval(timer)
     if (!holding()) return
-    const at = Date.now()
-    const payload = { ...payloadAt(at), leaseUntil: at + (options.keep ? 0 : GIVE_BACK_MS) }
+    const payload = payloadUntil(Date.now() + (options.keep ? 0 : GIVE_BACK_MS))
     await client.setState({ ...ref, payload, ...(options.keep ? {} : { expiry: GIVE_BACK_MS }) }).catch(() => undefined)
   }
   let value: T

@@ -55,7 +55,10 @@ export const onConversationClosed = async (
   )
   if (result.taken) return result.value
   if (result.lost || result.holder.kind === 'assignment') return inProgress(event.conversationId, result.retryAfterSeconds)
-  return (await checkReferenced(client, located, event.conversationId)) ?? settle(client, located.id, event, delivery, result.holder)
+  return (
+    (await checkReferenced(client, located, event.conversationId)) ??
+    settle(client, located.id, event, delivery, result.holder, result.retryAfterSeconds)
+  )
 }
 
 /** A close holds the turn: done, at work, or stopped before announcing (then one redelivery finishes it). */
@@ -64,10 +67,11 @@ const settle = async (
   conversationId: string,
   event: ConversationClosedEvent,
   delivery: Delivery,
-  holder: TurnHolder
+  holder: TurnHolder,
+  retryAfterSeconds: number
 ): Promise<Answer> => {
   if (await stopAnnounced(client, conversationId)) return duplicate()
-  if (holder.leaseUntil > Date.now()) return inProgress(event.conversationId, Math.ceil((holder.leaseUntil - Date.now()) / 1000))
+  if (holder.leaseUntil > Date.now()) return inProgress(event.conversationId, retryAfterSeconds)
   const result = await withTurn(
     client,
     conversationId,
